@@ -1,0 +1,67 @@
+# tatami: top-level build. Two commands matter:
+#   make demo   installs what is missing (apt-get), builds, runs a GEMM on the simulated tile
+#   make test   builds and runs every test; the last line is "N passed, N failed"
+# Other targets: all, lint, bench, test-long, install PREFIX=..., clean.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+PREFIX ?= /usr/local
+BUILD  := build
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+
+# ------------------------------------------------------------------ packages
+# Everything the project needs, from Debian 12. 'make deps' installs what is missing.
+DEB_PACKAGES := build-essential g++ make pkg-config python3 verilator zlib1g-dev \
+                yosys iverilog libcmocka-dev libusb-1.0-0-dev clang libclang-rt-14-dev \
+                nextpnr-ice40 fpga-icestorm gnuplot-nox umockdev libumockdev-dev gtkwave
+
+.PHONY: deps
+deps: $(BUILD)/.deps-ok
+$(BUILD)/.deps-ok: Makefile
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  cmd="apt-get update && apt-get install -y --no-install-recommends $$(echo $$missing)"; \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing: $$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) || exit 1; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
+	    echo "deps: installing with sudo: $$missing"; \
+	    (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing) || exit 1; \
+	  else \
+	    echo "deps: missing Debian packages: $$missing"; \
+	    echo "deps: run as root:  $$cmd"; \
+	    exit 1; \
+	  fi; \
+	fi
+	@mkdir -p $(BUILD) && touch $@
+
+# ------------------------------------------------------------------ parts
+include rtl/rtl.mk
+include sim/sim.mk
+include host/host.mk
+include tests/tests.mk
+-include boards/boards.mk
+
+.PHONY: all demo test test-long bench lint install clean
+
+all: deps $(TATAMI_CLI) $(LIBTATAMI_A) $(LIBTATAMI_SO)
+
+demo: all
+	@echo "== tatami demo: one int8 GEMM on the simulated tile, checked against the reference =="
+	$(TATAMI_CLI) info -d sim:
+	$(TATAMI_CLI) gemm 256 256 256 --check -d sim:
+
+test: all test-build
+	@bash tests/run.sh
+
+test-long: all test-build
+	@TATAMI_LONG=1 bash tests/run.sh
+
+bench: all
+	$(TATAMI_CLI) bench
+
+clean:
+	rm -rf $(BUILD)

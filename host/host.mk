@@ -1,0 +1,50 @@
+# host/: libtatami (static and shared) and the tatami CLI.
+
+LIB_SOVERSION := 1
+LIB_VERSION   := 1.0.0
+CC     ?= cc
+CSTD_FLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+HOST_CFLAGS := $(CSTD_FLAGS) -O2 -g -fPIC -Ihost/include -Ihost/src -Isim
+HOST_SRCS := $(sort $(wildcard host/src/*.c))
+HOST_OBJS := $(patsubst host/src/%.c,$(BUILD)/obj/host/%.o,$(HOST_SRCS))
+HOST_HDRS := $(wildcard host/include/*.h host/src/*.h) sim/tatami_sim.h
+
+LIBTATAMI_A  := $(BUILD)/lib/libtatami.a
+LIBTATAMI_SO := $(BUILD)/lib/libtatami.so.$(LIB_VERSION)
+TATAMI_CLI   := $(BUILD)/bin/tatami
+LIB_LDLIBS   := $(SIM_LDLIBS)
+
+$(BUILD)/obj/host/%.o: host/src/%.c $(HOST_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+# One static archive holding the host code, the sim wrapper and the Verilator models.
+$(LIBTATAMI_A): $(HOST_OBJS) $(SIM_OBJ) $(SIM_MODEL_LIBS) $(SIM_VERILATED)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	{ echo "CREATE $@"; for o in $(HOST_OBJS) $(SIM_OBJ); do echo "ADDMOD $$o"; done; \
+	  for a in $(SIM_MODEL_LIBS) $(SIM_VERILATED); do echo "ADDLIB $$a"; done; \
+	  echo SAVE; echo END; } | ar -M
+	ranlib $@
+
+$(LIBTATAMI_SO): $(HOST_OBJS) $(SIM_OBJ) $(SIM_MODEL_LIBS) $(SIM_VERILATED)
+	@mkdir -p $(dir $@)
+	g++ -shared -Wl,-soname,libtatami.so.$(LIB_SOVERSION) -o $@ $(HOST_OBJS) $(SIM_OBJ) \
+	  $(SIM_MODEL_LIBS) $(SIM_VERILATED) $(LIB_LDLIBS)
+	ln -sf libtatami.so.$(LIB_VERSION) $(BUILD)/lib/libtatami.so.$(LIB_SOVERSION)
+	ln -sf libtatami.so.$(LIB_SOVERSION) $(BUILD)/lib/libtatami.so
+
+$(TATAMI_CLI): host/tools/tatami.c $(LIBTATAMI_A) host/include/tatami.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD_FLAGS) -O2 -g -Ihost/include -Ihost/src -Isim $< -o $@ $(LIBTATAMI_A) $(LIB_LDLIBS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin
+	install -m 644 host/include/tatami.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(LIBTATAMI_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIBTATAMI_SO) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libtatami.so.$(LIB_VERSION) $(DESTDIR)$(PREFIX)/lib/libtatami.so.$(LIB_SOVERSION)
+	ln -sf libtatami.so.$(LIB_SOVERSION) $(DESTDIR)$(PREFIX)/lib/libtatami.so
+	install -m 755 $(TATAMI_CLI) $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(LIB_VERSION)|g' -e 's|@LIBS_PRIVATE@|$(LIB_LDLIBS)|g' \
+	  host/tatami.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/tatami.pc

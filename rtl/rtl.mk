@@ -1,0 +1,36 @@
+# RTL: sources, lint, synthesis check, and Verilator testbenches.
+# Testbench convention: tests/rtl/tb_NAME.sv (top module tb_NAME) and
+# tests/rtl/tb_NAME.cpp (its C++ driver) build to $(BUILD)/rtltb/tb_NAME/Vtb_NAME.
+
+RTL_DIR   := rtl
+RTL_SRCS  := $(sort $(wildcard $(RTL_DIR)/*.sv))
+RTL_HDRS  := $(wildcard $(RTL_DIR)/*.svh)
+VERILATOR ?= verilator
+VFLAGS_COMMON := -I$(RTL_DIR) -Wno-fatal --x-assign unique --x-initial unique
+
+.PHONY: lint synth-check
+lint: deps
+	$(VERILATOR) --lint-only -Wall -I$(RTL_DIR) --top-module tatami_tile $(RTL_SRCS)
+
+# The tile core through yosys synth_ice40 (tiny profile, so it is quick):
+# keeps the RTL synthesizable by Debian's yosys 0.23.
+synth-check: deps $(BUILD)/synth/tiny.json
+TINY_PARAMS := -set R 4 -set C 4 -set SRAM_BYTES 4096 -set W 4 -set PROFILE 3 -set CREDITS 2 -set CNT_W 32
+$(BUILD)/synth/tiny.json: $(RTL_SRCS) $(RTL_HDRS)
+	@mkdir -p $(dir $@)
+	yosys -q -l $(BUILD)/synth/tiny.log -p "read_verilog -sv -I$(RTL_DIR) $(RTL_SRCS); \
+	  chparam $(TINY_PARAMS) tatami_tile; synth_ice40 -top tatami_tile -json $@; \
+	  tee -o $(BUILD)/synth/tiny_stat.txt stat"
+
+RTL_TBS := $(patsubst tests/rtl/%.cpp,%,$(wildcard tests/rtl/tb_*.cpp))
+RTL_TB_BINS := $(foreach t,$(RTL_TBS),$(BUILD)/rtltb/$(t)/V$(t))
+
+define RTL_TB_RULE
+$(BUILD)/rtltb/$(1)/V$(1): tests/rtl/$(1).sv tests/rtl/$(1).cpp $(RTL_SRCS) $(RTL_HDRS) | deps
+	@mkdir -p $$(dir $$@)
+	$(VERILATOR) --cc --exe --build -j $(JOBS) -O3 $(VFLAGS_COMMON) -Itests/rtl \
+	  --top-module $(1) --Mdir $$(dir $$@) -o V$(1) \
+	  -CFLAGS "-O1 -std=c++17" $(RTL_SRCS) tests/rtl/$(1).sv tests/rtl/$(1).cpp >$$(dir $$@)build.log 2>&1 \
+	  || { cat $$(dir $$@)build.log; exit 1; }
+endef
+$(foreach t,$(RTL_TBS),$(eval $(call RTL_TB_RULE,$(t))))

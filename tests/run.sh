@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs every test of tatami and prints one line per test, then
+# "N passed, N failed" as the last line. Exit status 1 if any failed.
+# TATAMI_LONG=1 runs the long soaks too (make test-long).
+set -u
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+LOGDIR=$BUILD/test-logs
+mkdir -p "$LOGDIR"
+pass=0; fail=0; failed=()
+
+run() {  # run NAME CMD...
+  local name=$1; shift
+  local log="$LOGDIR/$name.log" t0 t1
+  t0=$(date +%s)
+  if "$@" >"$log" 2>&1; then
+    t1=$(date +%s); pass=$((pass+1)); printf 'PASS  %-40s %4ss\n' "$name" $((t1-t0))
+  else
+    t1=$(date +%s); fail=$((fail+1)); failed+=("$name")
+    printf 'FAIL  %-40s %4ss  (log: %s)\n' "$name" $((t1-t0)) "$log"
+    tail -n 20 "$log" | sed 's/^/      | /'
+  fi
+}
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+run rtl-lint        make -s lint
+run rtl-synth-ice40 make -s synth-check
+for tb in "$BUILD"/rtltb/*/V*; do
+  [ -x "$tb" ] && run "rtl-$(basename "$tb" | sed 's/^Vtb_//')" "$tb"
+done
+for t in "$BUILD"/tests/test_*; do
+  [ -x "$t" ] && run "c-$(basename "$t" | sed 's/^test_//')" "$t"
+done
+for t in "$BUILD"/tests-san/test_*; do
+  [ -x "$t" ] && run "asan-$(basename "$t" | sed 's/^test_//')" env TATAMI_SAN=1 "$t"
+done
+for f in "$BUILD"/fuzz/fuzz_*; do
+  [ -x "$f" ] || continue
+  corpus="$LOGDIR/corpus-$(basename "$f")"; mkdir -p "$corpus"
+  run "fuzz-$(basename "$f" | sed 's/^fuzz_//')" "$f" -max_total_time="${TATAMI_FUZZ_SECONDS:-20}" -seed=1 "$corpus"
+done
+for s in tests/sh/*.sh; do
+  [ -f "$s" ] && run "sh-$(basename "$s" .sh)" bash "$s"
+done
+
+if [ ${#failed[@]} -gt 0 ]; then echo "failed: ${failed[*]}"; fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
