@@ -6,26 +6,36 @@ SIM_PARAMS_sim  := -GR=16 -GC=16 -GSRAM_BYTES=1048576 -GW=16 -GPROFILE=0 -GCREDI
 SIM_PARAMS_tiny := -GR=4 -GC=4 -GSRAM_BYTES=65536 -GW=4 -GPROFILE=3 -GCREDITS=2 -GCNT_W=64
 
 VERILATOR_ROOT ?= /usr/share/verilator
-VINC := -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd
+# Verilator's own headers are not warning-clean: include them as system headers.
+VINC := -isystem $(VERILATOR_ROOT)/include -isystem $(VERILATOR_ROOT)/include/vltstd
 SIM_CXXFLAGS := -std=c++17 -O2 -g -fPIC -Wall -Wextra -Werror -Isim $(VINC) \
-                $(foreach p,$(SIM_PROFILES),-I$(BUILD)/vobj/$(p))
+                $(foreach p,$(SIM_PROFILES),-isystem $(BUILD)/vobj/$(p))
 
 SIM_MODEL_LIBS := $(foreach p,$(SIM_PROFILES),$(BUILD)/vobj/$(p)/Vtile_$(p)__ALL.a)
-SIM_VERILATED  := $(BUILD)/vobj/sim/libverilated.a
+SIM_VERILATED  := $(BUILD)/vobj/rt/libverilated.a
 SIM_OBJ        := $(BUILD)/obj/sim/tatami_sim.o
 SIM_LDLIBS     := -lz -pthread -lstdc++ -lm
 
 define SIM_MODEL_RULE
-$(BUILD)/vobj/$(1)/Vtile_$(1)__ALL.a $(BUILD)/vobj/$(1)/libverilated.a: $(RTL_SRCS) $(RTL_HDRS) sim/sim.mk | deps
+$(BUILD)/vobj/$(1)/Vtile_$(1)__ALL.a: $(RTL_SRCS) $(RTL_HDRS) sim/sim.mk | deps
 	@mkdir -p $(BUILD)/vobj/$(1)
 	$(VERILATOR) --cc --build -j $(JOBS) -O3 --trace-fst $(VFLAGS_COMMON) -Wno-lint -Wno-style \
 	  --top-module tatami_tile --prefix Vtile_$(1) $(SIM_PARAMS_$(1)) --Mdir $(BUILD)/vobj/$(1) \
 	  -CFLAGS "-fPIC -O2 -std=c++17" $(RTL_SRCS) >$(BUILD)/vobj/$(1)/build.log 2>&1 \
 	  || { cat $(BUILD)/vobj/$(1)/build.log; exit 1; }
-	@touch $(BUILD)/vobj/$(1)/Vtile_$(1)__ALL.a $(BUILD)/vobj/$(1)/libverilated.a
+	@touch $(BUILD)/vobj/$(1)/Vtile_$(1)__ALL.a
 endef
 $(foreach p,$(SIM_PROFILES),$(eval $(call SIM_MODEL_RULE,$(p))))
 
 $(SIM_OBJ): sim/tatami_sim.cpp sim/tatami_sim.h $(SIM_MODEL_LIBS)
 	@mkdir -p $(dir $@)
 	g++ $(SIM_CXXFLAGS) -c $< -o $@
+
+# The Verilator runtime (without --exe, verilator --build makes only the model).
+VRT_SRCS := verilated verilated_fst_c verilated_threads
+VRT_OBJS := $(foreach f,$(VRT_SRCS),$(BUILD)/vobj/rt/$(f).o)
+$(BUILD)/vobj/rt/%.o: $(VERILATOR_ROOT)/include/%.cpp | deps
+	@mkdir -p $(dir $@)
+	g++ -std=c++17 -O2 -fPIC -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_TRACE_VCD=0 $(VINC) -c $< -o $@
+$(SIM_VERILATED): $(VRT_OBJS)
+	rm -f $@ && ar rcs $@ $^
