@@ -44,6 +44,7 @@ include sim/sim.mk
 include host/host.mk
 include tests/tests.mk
 -include boards/boards.mk
+include bench/bench.mk
 
 .PHONY: all demo test test-long bench lint install clean
 

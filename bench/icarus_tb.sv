@@ -1,0 +1,52 @@
+// Icarus Verilog replay of a command byte stream into tatami_tile (sim
+// profile), for the simulator speed comparison. Feeds +stream=FILE (hex, one
+// byte a line) over the valid/ready link, always takes response bytes, and
+// stops when everything was sent and the tile has been idle for 64 cycles.
+`timescale 1ns / 1ps
+module icarus_tb;
+  localparam int MAXB = 1 << 21;
+  logic clk = 1'b0, rst_n = 1'b0;
+  logic [7:0] stream [MAXB];
+  logic [7:0] rx_data;
+  logic rx_valid, rx_ready, tx_valid, idle, busy, err;
+  logic [7:0] tx_data;
+  logic [63:0] dbg;
+  integer nbytes, pos, cycles, quiet, rx_count;
+  string path;
+
+  tatami_tile #(.R(16), .C(16), .SRAM_BYTES(1 << 20), .W(16), .PROFILE(0), .CREDITS(4),
+                .CNT_W(64)) u_tile (
+    .clk_i(clk), .rst_ni(rst_n),
+    .rx_data_i(rx_data), .rx_valid_i(rx_valid), .rx_ready_o(rx_ready),
+    .tx_data_o(tx_data), .tx_valid_o(tx_valid), .tx_ready_i(1'b1),
+    .idle_o(idle), .busy_o(busy), .error_o(err),
+    .dbg_cnt_sel_i(4'd0), .dbg_cnt_o(dbg));
+
+  always #5 clk = ~clk;
+  assign rx_valid = rst_n && (pos < nbytes);
+  assign rx_data = stream[pos];
+
+  initial begin
+    if (!$value$plusargs("stream=%s", path)) begin
+      $display("usage: +stream=FILE"); $finish;
+    end
+    for (nbytes = 0; nbytes < MAXB; nbytes++) stream[nbytes] = 8'hxx;
+    $readmemh(path, stream);
+    nbytes = 0;
+    while (nbytes < MAXB && stream[nbytes] !== 8'hxx) nbytes++;
+    pos = 0; cycles = 0; quiet = 0; rx_count = 0;
+    repeat (4) @(posedge clk);
+    rst_n = 1'b1;
+  end
+
+  always @(posedge clk) if (rst_n) begin
+    cycles <= cycles + 1;
+    if (rx_valid && rx_ready) pos <= pos + 1;
+    if (tx_valid) rx_count <= rx_count + 1;
+    quiet <= (pos >= nbytes && idle) ? quiet + 1 : 0;
+    if (quiet == 64) begin
+      $display("icarus: cycles=%0d bytes_in=%0d bytes_out=%0d", cycles - 64, nbytes, rx_count);
+      $finish;
+    end
+  end
+endmodule
