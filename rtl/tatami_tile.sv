@@ -1,0 +1,164 @@
+// tatami tile top level: link FIFO -> frame decoder -> command sequencer ->
+// response encoder, the scratchpad SRAM and the GEMM engine. The engine owns
+// all SRAM ports while it is busy; otherwise the sequencer drives read port
+// C (READ) and the write port (WRITE).
+`include "tatami_defs.svh"
+module tatami_tile #(
+  parameter int R = 16, parameter int C = 16,
+  parameter int SRAM_BYTES = 1 << 20, parameter int W = 16,   // W = SRAM port bytes, >= max(R,C,4), power of 2
+  parameter int PROFILE = 0,          // INFO profile byte: 0 sim, 1 icebreaker, 2 hx8k, 3 tiny
+  parameter int TILE_X = 0, parameter int TILE_Y = 0,
+  parameter int CREDITS = 4,          // RX FIFO holds CREDITS-1 max-size frames (1039 B each; round up to a power of 2)
+  parameter int RX_TIMEOUT = 4096,    // inter-byte timeout inside a frame, cycles
+  parameter int CNT_W = 64,           // counter width, zero-extended to 64 on the wire
+  parameter int CLOCK_HZ = 100000000  // nominal clock reported in INFO
+) (
+  input  logic clk_i, input logic rst_ni,
+  input  logic [7:0] rx_data_i, input logic rx_valid_i, output logic rx_ready_o,
+  output logic [7:0] tx_data_o, output logic tx_valid_o, input logic tx_ready_i,
+  output logic idle_o,
+  output logic busy_o,
+  output logic error_o,
+  input  logic [3:0] dbg_cnt_sel_i, output logic [63:0] dbg_cnt_o
+);
+  localparam int AW          = $clog2(SRAM_BYTES);
+  localparam int MW          = $clog2(R * C + 1);
+  localparam int FRAME_MAX   = `TATAMI_MAX_PAYLOAD + 11;
+  localparam int RXF_BYTES   = (CREDITS > 1 ? CREDITS - 1 : 1) * FRAME_MAX;
+  localparam int RXF_DEPTH   = 1 << $clog2(RXF_BYTES);
+  localparam logic [31:0] X32 = TILE_X;
+  localparam logic [31:0] Y32 = TILE_Y;
+  localparam logic [7:0]  MY_ADDR = {X32[3:0], Y32[3:0]};
+
+  // ------------------------------------------------------------ RX path
+  logic [7:0]  rxf_data;
+  logic        rxf_valid, rxf_ready, rxf_empty;
+
+  tatami_fifo #(.WIDTH(8), .DEPTH(RXF_DEPTH)) u_rx_fifo (
+    .clk_i, .rst_ni,
+    .wdata_i (rx_data_i), .wvalid_i(rx_valid_i), .wready_o(rx_ready_o),
+    .rdata_o (rxf_data),  .rvalid_o(rxf_valid),  .rready_i(rxf_ready),
+    .empty_o (rxf_empty)
+  );
+
+  logic        frm_valid, frm_ack, rx_hunting;
+  logic [7:0]  frm_addr, frm_seq, frm_code, frm_status, fb_rdata;
+  logic [15:0] frm_len;
+  logic [10:0] fb_raddr;
+
+  tatami_rx #(.RX_TIMEOUT(RX_TIMEOUT)) u_rx (
+    .clk_i, .rst_ni,
+    .in_data_i   (rxf_data), .in_valid_i(rxf_valid), .in_ready_o(rxf_ready),
+    .frm_valid_o (frm_valid), .frm_addr_o(frm_addr), .frm_seq_o(frm_seq),
+    .frm_code_o  (frm_code), .frm_len_o(frm_len), .frm_status_o(frm_status),
+    .frm_ack_i   (frm_ack),
+    .buf_raddr_i (fb_raddr), .buf_rdata_o(fb_rdata),
+    .hunting_o   (rx_hunting)
+  );
+
+  // ------------------------------------------------------------ TX path
+  logic        hdr_valid, hdr_ready, pl_valid, pl_ready, tx_idle;
+  logic [7:0]  hdr_seq, hdr_status, pl_data;
+  logic [10:0] hdr_len;
+
+  tatami_tx u_tx (
+    .clk_i, .rst_ni,
+    .hdr_valid_i (hdr_valid), .hdr_ready_o(hdr_ready), .hdr_addr_i(MY_ADDR),
+    .hdr_seq_i   (hdr_seq), .hdr_status_i(hdr_status), .hdr_len_i(hdr_len),
+    .pl_data_i   (pl_data), .pl_valid_i(pl_valid), .pl_ready_o(pl_ready),
+    .tx_data_o, .tx_valid_o, .tx_ready_i,
+    .idle_o      (tx_idle)
+  );
+
+  // ------------------------------------------------------------ SRAM
+  logic           ra_en, rb_en, rc_en, w_en;
+  logic [AW-1:0]  ra_addr, rb_addr, rc_addr, w_addr;
+  logic [8*W-1:0] ra_data, rb_data, rc_data, w_data;
+  logic [W-1:0]   w_be;
+
+  tatami_sram #(.BYTES(SRAM_BYTES), .W(W)) u_sram (
+    .clk_i,
+    .ra_en_i(ra_en), .ra_addr_i(ra_addr), .ra_data_o(ra_data),
+    .rb_en_i(rb_en), .rb_addr_i(rb_addr), .rb_data_o(rb_data),
+    .rc_en_i(rc_en), .rc_addr_i(rc_addr), .rc_data_o(rc_data),
+    .w_en_i (w_en),  .w_addr_i (w_addr),  .w_data_i (w_data), .w_be_i(w_be)
+  );
+
+  // ------------------------------------------------------------ GEMM engine
+  logic           g_start, g_busy, g_done;
+  logic [AW-1:0]  g_a, g_b, g_c;
+  logic [23:0]    g_m, g_n, g_k;
+  logic [31:0]    g_lda, g_ldb, g_ldc;
+  logic           g_trans_a, g_trans_b, g_acc;
+  logic           ev_busy, ev_stall_operand, ev_stall_drain;
+  logic [MW-1:0]  ev_macs;
+  logic           g_ra_en, g_rb_en, g_rc_en, g_w_en;
+  logic [AW-1:0]  g_ra_addr, g_rb_addr, g_rc_addr, g_w_addr;
+  logic [8*W-1:0] g_w_data;
+  logic [W-1:0]   g_w_be;
+
+  tatami_gemm #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W)) u_gemm (
+    .clk_i, .rst_ni,
+    .start_i(g_start), .a_addr_i(g_a), .b_addr_i(g_b), .c_addr_i(g_c),
+    .m_i(g_m), .n_i(g_n), .k_i(g_k), .lda_i(g_lda), .ldb_i(g_ldb), .ldc_i(g_ldc),
+    .trans_a_i(g_trans_a), .trans_b_i(g_trans_b), .accumulate_i(g_acc),
+    .busy_o(g_busy), .done_o(g_done),
+    .ev_busy_o(ev_busy), .ev_macs_o(ev_macs),
+    .ev_stall_operand_o(ev_stall_operand), .ev_stall_drain_o(ev_stall_drain),
+    .ra_en_o(g_ra_en), .ra_addr_o(g_ra_addr), .ra_data_i(ra_data),
+    .rb_en_o(g_rb_en), .rb_addr_o(g_rb_addr), .rb_data_i(rb_data),
+    .rc_en_o(g_rc_en), .rc_addr_o(g_rc_addr), .rc_data_i(rc_data),
+    .w_en_o (g_w_en),  .w_addr_o (g_w_addr),  .w_data_o (g_w_data), .w_be_o(g_w_be)
+  );
+
+  // ------------------------------------------------------------ sequencer
+  logic           s_rd_en, s_wr_en, seq_idle;
+  logic [AW-1:0]  s_rd_addr, s_wr_addr;
+  logic [8*W-1:0] s_wr_data;
+  logic [W-1:0]   s_wr_be;
+
+  tatami_seq #(
+    .R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .PROFILE(PROFILE),
+    .TILE_X(TILE_X), .TILE_Y(TILE_Y), .CREDITS(CREDITS), .CNT_W(CNT_W),
+    .CLOCK_HZ(CLOCK_HZ), .MW(MW)
+  ) u_seq (
+    .clk_i, .rst_ni,
+    .frm_valid_i(frm_valid), .frm_addr_i(frm_addr), .frm_seq_i(frm_seq),
+    .frm_code_i(frm_code), .frm_len_i(frm_len), .frm_status_i(frm_status),
+    .frm_ack_o(frm_ack), .fb_raddr_o(fb_raddr), .fb_rdata_i(fb_rdata),
+    .hdr_valid_o(hdr_valid), .hdr_ready_i(hdr_ready), .hdr_seq_o(hdr_seq),
+    .hdr_status_o(hdr_status), .hdr_len_o(hdr_len),
+    .pl_data_o(pl_data), .pl_valid_o(pl_valid), .pl_ready_i(pl_ready),
+    .rd_en_o(s_rd_en), .rd_addr_o(s_rd_addr), .rd_data_i(rc_data),
+    .wr_en_o(s_wr_en), .wr_addr_o(s_wr_addr), .wr_data_o(s_wr_data), .wr_be_o(s_wr_be),
+    .g_start_o(g_start), .g_a_o(g_a), .g_b_o(g_b), .g_c_o(g_c),
+    .g_m_o(g_m), .g_n_o(g_n), .g_k_o(g_k),
+    .g_lda_o(g_lda), .g_ldb_o(g_ldb), .g_ldc_o(g_ldc),
+    .g_trans_a_o(g_trans_a), .g_trans_b_o(g_trans_b), .g_acc_o(g_acc),
+    .g_done_i(g_done),
+    .ev_busy_i(ev_busy), .ev_macs_i(ev_macs),
+    .ev_stall_operand_i(ev_stall_operand), .ev_stall_drain_i(ev_stall_drain),
+    .ev_stall_tx_i(tx_valid_o && !tx_ready_i),
+    .ev_rx_overrun_i(rx_valid_i && !rx_ready_o),
+    .dbg_cnt_sel_i, .dbg_cnt_o,
+    .busy_o(busy_o), .error_o(error_o), .idle_o(seq_idle)
+  );
+
+  // SRAM port ownership: the engine while busy, the sequencer otherwise.
+  always_comb begin
+    if (g_busy) begin
+      ra_en = g_ra_en; ra_addr = g_ra_addr;
+      rb_en = g_rb_en; rb_addr = g_rb_addr;
+      rc_en = g_rc_en; rc_addr = g_rc_addr;
+      w_en  = g_w_en;  w_addr  = g_w_addr; w_data = g_w_data; w_be = g_w_be;
+    end else begin
+      ra_en = 1'b0;    ra_addr = '0;
+      rb_en = 1'b0;    rb_addr = '0;
+      rc_en = s_rd_en; rc_addr = s_rd_addr;
+      w_en  = s_wr_en; w_addr  = s_wr_addr; w_data = s_wr_data; w_be = s_wr_be;
+    end
+  end
+
+  // Idle: nothing buffered, no partial frame, nothing executing or to send.
+  assign idle_o = rxf_empty && rx_hunting && !frm_valid && seq_idle && !g_busy && tx_idle;
+endmodule
