@@ -29,7 +29,7 @@ $(BUILD)/tests-san/%: tests/c/%.c $(TEST_HELPERS) $(SAN_OBJS) $(SIM_OBJ) $(SIM_M
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 # The fuzzers exercise the host's protocol code only (no simulator).
-FUZZ_DEPS := host/src/proto.c
+FUZZ_DEPS := host/src/proto.c host/src/link.c
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_DEPS) $(HOST_HDRS) | deps
 	@mkdir -p $(dir $@)

@@ -56,7 +56,8 @@ static int report(tatami_device *dev, int rc, const char *what) {
   sim_dev *d = impl(dev);
   if (rc == 0) return 0;
   if (d->link.failed && rc == d->link.failed)
-    return tatami_dev_error(dev, rc, "sim: %s: %s", what, tatami_link_message(&d->link));
+    return tatami_dev_error(dev, rc, "sim: %s: %s: %s", what, tatami_strerror(rc),
+                            tatami_link_message(&d->link));
   if (rc == TATAMI_EPROTO)
     return tatami_dev_error(dev, rc, "sim: %s: %s", what, tatami_link_message(&d->link));
   return tatami_dev_error(dev, rc, "sim: %s: device answered %s", what, tatami_strerror(rc));
