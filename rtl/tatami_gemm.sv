@@ -1,6 +1,16 @@
 // GEMM engine: C = op(A) op(B) (+ C) on an R x C output-stationary systolic
-// array, walking the M x N output in R x C tiles by itself.
-// PORT CONTRACT (fixed; the body is being written):
+// array, walking the M x N output in R x C tiles by itself:
+//   for each R-row block of M, for each C-column block of N, k = 0..K-1.
+// Two tatami_stream instances (A on port ra, B on rb) produce the lane
+// vectors; the feeder pops one from each per cycle into tatami_array and
+// marks the K-th of a tile `last`. The drain reads finished rows through the
+// array's row mux and writes them W bytes at a time (port w, byte enables
+// mask columns >= N; rows >= M are skipped); with accumulate it first reads
+// old C through rc and adds (int32 wrap), one chunk per cycle, pipelined.
+// The next tile's `last` is held back (ev_stall_drain_o) until the previous
+// tile has been fully read out, so the PE output registers are never
+// overwritten early; with K >= C + 1 + rows*ceil(4*cols/W) that never stalls.
+// PORT CONTRACT (fixed):
 //  * start_i: one-cycle pulse; the descriptor inputs are valid in that cycle
 //    only (the engine latches them). The descriptor was already validated by
 //    the sequencer (docs/protocol.md GEMM checks), so every address the
@@ -58,31 +68,289 @@ module tatami_gemm #(
   output logic [8*W-1:0] w_data_o,
   output logic [W-1:0]   w_be_o
 );
-  // Placeholder body until the engine lands: finishes at once, writes nothing.
-  logic done_q;
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) done_q <= 1'b0;
-    else         done_q <= start_i;
+
+  localparam int VPC  = W / 4;                    // int32 values per write
+  localparam int NCH  = (C + VPC - 1) / VPC;      // write chunks per tile row
+  localparam int VSH  = $clog2(VPC);
+  localparam int RW   = (R > 1) ? $clog2(R) : 1;
+  localparam int CHW  = (NCH > 1) ? $clog2(NCH) : 1;
+  localparam int VRW  = $clog2(R + 1);
+  localparam int VCW  = $clog2(C + 1);
+
+  // ---------------------------------------------------------------- state
+  logic          running_q, running_d, done_q, done_d;
+  logic [23:0]   k_tot_q, n_tot_q;
+  logic          acc_q;
+  logic [AW-1:0] ldc4_q, cblk_step_q;
+
+  // feeder walk
+  logic [23:0]   f_krem_q, f_krem_d, f_rem_m_q, f_rem_m_d, f_rem_n_q, f_rem_n_d;
+  logic [AW-1:0] f_crow_q, f_crow_d, f_ctile_q, f_ctile_d;
+  logic          feed_done_q, feed_done_d, pend_q, pend_d;
+  logic [VRW-1:0] vr;
+  logic [VCW-1:0] vc;
+
+  // drain: tile being drained, read stage, write stage
+  logic [AW-1:0] d_c_q, d_c_d;
+  logic [VRW-1:0] d_vr_q, d_vr_d;
+  logic [VCW-1:0] d_vc_q, d_vc_d;
+  logic [CHW-1:0] d_nch_q, d_nch_d;
+  logic          d_act_q, d_act_d, d_fin;
+  logic [RW-1:0] d_row_q, d_row_d;
+  logic [CHW-1:0] d_ch_q, d_ch_d;
+  logic [AW-1:0] d_raddr_q, d_raddr_d, d_addr_q, d_addr_d;
+  logic          w_v_q;
+  logic [AW-1:0] w_addr_q;
+  logic [8*W-1:0] w_data_q, w_data_d;
+  logic [W-1:0]  w_be_q, w_be_d;
+
+  // streamers, array
+  logic [8*R-1:0] a_vec;
+  logic [8*C-1:0] b_vec;
+  logic          a_valid, b_valid, fire, is_last, feeding, drain_block;
+  logic [32*C-1:0] row_data;
+  logic [8*W*NCH-1:0] row_pad;
+  logic          row0_done;
+
+  // ---------------------------------------------------------------- operands
+  tatami_stream #(
+    .L(R), .OL(C), .OUTER(1'b1), .W(W), .AW(AW)
+  ) u_stream_a (
+    .clk_i, .rst_ni,
+    .start_i   (start_i && !busy_o),
+    .base_i    (a_addr_i),
+    .ld_i      (lda_i),
+    .own_i     (m_i),
+    .oth_i     (n_i),
+    .k_i       (k_i),
+    .trans_i   (!trans_a_i),       // rows A[i][k0..] -> TRANSPOSED
+    .vec_o     (a_vec),
+    .valid_o   (a_valid),
+    .pop_i     (fire),
+    .rd_en_o   (ra_en_o),
+    .rd_addr_o (ra_addr_o),
+    .rd_data_i (ra_data_i)
+  );
+
+  tatami_stream #(
+    .L(C), .OL(R), .OUTER(1'b0), .W(W), .AW(AW)
+  ) u_stream_b (
+    .clk_i, .rst_ni,
+    .start_i   (start_i && !busy_o),
+    .base_i    (b_addr_i),
+    .ld_i      (ldb_i),
+    .own_i     (n_i),
+    .oth_i     (m_i),
+    .k_i       (k_i),
+    .trans_i   (trans_b_i),        // rows B[j][k0..] -> TRANSPOSED
+    .vec_o     (b_vec),
+    .valid_o   (b_valid),
+    .pop_i     (fire),
+    .rd_en_o   (rb_en_o),
+    .rd_addr_o (rb_addr_o),
+    .rd_data_i (rb_data_i)
+  );
+
+  // ---------------------------------------------------------------- feeder
+  always_comb begin
+    vr = (f_rem_m_q < 24'(R)) ? VRW'(f_rem_m_q) : VRW'(R);
+    vc = (f_rem_n_q < 24'(C)) ? VCW'(f_rem_n_q) : VCW'(C);
+    feeding     = running_q && !feed_done_q;
+    is_last     = (f_krem_q == 24'd1);
+    // a tile's results live in the PE output registers until the next
+    // tile's `last` wavefront: hold that `last` until the drain has read all
+    // rows (it may go in the drain's final read cycle).
+    drain_block = pend_q && !d_fin;
+    fire        = feeding && a_valid && b_valid && !(is_last && drain_block);
+
+    ev_busy_o          = fire;
+    ev_macs_o          = fire ? MW'(vr * vc) : '0;
+    ev_stall_drain_o   = feeding && is_last && drain_block;
+    ev_stall_operand_o = feeding && !(a_valid && b_valid) && !(is_last && drain_block);
+
+    f_krem_d    = f_krem_q;
+    f_rem_m_d   = f_rem_m_q;
+    f_rem_n_d   = f_rem_n_q;
+    f_crow_d    = f_crow_q;
+    f_ctile_d   = f_ctile_q;
+    feed_done_d = feed_done_q;
+    pend_d      = pend_q && !d_fin;
+    d_c_d       = d_c_q;
+    d_vr_d      = d_vr_q;
+    d_vc_d      = d_vc_q;
+    d_nch_d     = d_nch_q;
+    if (fire) begin
+      if (is_last) begin
+        pend_d   = 1'b1;
+        d_c_d    = f_ctile_q;
+        d_vr_d   = vr;
+        d_vc_d   = vc;
+        d_nch_d  = CHW'((32'(vc) + VPC - 1) >> VSH);
+        f_krem_d = k_tot_q;
+        if (f_rem_n_q <= 24'(C)) begin
+          f_rem_n_d = n_tot_q;
+          f_crow_d  = f_crow_q + cblk_step_q;
+          f_ctile_d = f_crow_q + cblk_step_q;
+          if (f_rem_m_q <= 24'(R)) feed_done_d = 1'b1;
+          else                     f_rem_m_d   = f_rem_m_q - 24'(R);
+        end else begin
+          f_rem_n_d = f_rem_n_q - 24'(C);
+          f_ctile_d = f_ctile_q + AW'(4 * C);
+        end
+      end else begin
+        f_krem_d = f_krem_q - 24'd1;
+      end
+    end
   end
-  assign busy_o = done_q;
+
+  tatami_array #(.R(R), .C(C)) u_array (
+    .clk_i, .rst_ni,
+    .in_valid_i  (fire),
+    .last_i      (is_last),
+    .a_i         (a_vec),
+    .b_i         (b_vec),
+    .rd_row_i    (d_row_q),
+    .rd_data_o   (row_data),
+    .row0_done_o (row0_done)
+  );
+
+  // ---------------------------------------------------------------- drain
+  // Row r of a tile is readable from T+r+C (T: its last entered the array);
+  // the drain starts at T+C+1 and reads one W-byte chunk per cycle, so it
+  // never overtakes the wavefront.
+  always_comb begin
+    row_pad = '0;
+    row_pad[32*C-1:0] = row_data;
+    w_data_d = row_pad[8*W*d_ch_q +: 8*W];
+    for (int v = 0; v < VPC; v++) begin
+      w_be_d[4*v +: 4] = {4{(32'(d_ch_q) * VPC + v) < 32'(d_vc_q)}};
+    end
+    d_fin     = 1'b0;
+    d_act_d   = d_act_q;
+    d_row_d   = d_row_q;
+    d_ch_d    = d_ch_q;
+    d_raddr_d = d_raddr_q;
+    d_addr_d  = d_addr_q;
+    if (d_act_q) begin
+      if (d_ch_q == d_nch_q - 1'b1) begin
+        d_ch_d = '0;
+        if (32'(d_row_q) == 32'(d_vr_q) - 1) begin
+          d_fin   = 1'b1;
+          d_act_d = 1'b0;
+        end else begin
+          d_row_d   = d_row_q + 1'b1;
+          d_raddr_d = d_raddr_q + ldc4_q;
+          d_addr_d  = d_raddr_q + ldc4_q;
+        end
+      end else begin
+        d_ch_d   = d_ch_q + 1'b1;
+        d_addr_d = d_addr_q + AW'(W);
+      end
+    end else if (row0_done) begin
+      d_act_d   = 1'b1;
+      d_row_d   = '0;
+      d_ch_d    = '0;
+      d_raddr_d = d_c_q;
+      d_addr_d  = d_c_q;
+    end
+
+    rc_en_o   = d_act_q && acc_q;
+    rc_addr_o = d_addr_q;
+
+    // write stage: one cycle behind, so old C (rc) has arrived
+    w_en_o   = w_v_q;
+    w_addr_o = w_addr_q;
+    w_be_o   = w_be_q;
+    for (int v = 0; v < VPC; v++) begin
+      w_data_o[32*v +: 32] = acc_q ? w_data_q[32*v +: 32] + rc_data_i[32*v +: 32]
+                                   : w_data_q[32*v +: 32];
+    end
+  end
+
+  // ---------------------------------------------------------------- control
+  always_comb begin
+    running_d = running_q;
+    done_d    = running_q && feed_done_q && !pend_q && !d_act_q && w_v_q;
+    if (start_i && !busy_o) running_d = 1'b1;
+    else if (done_d)        running_d = 1'b0;
+  end
+  assign busy_o = running_q || done_q;
   assign done_o = done_q;
-  assign ev_busy_o = 1'b0;
-  assign ev_macs_o = '0;
-  assign ev_stall_operand_o = 1'b0;
-  assign ev_stall_drain_o = 1'b0;
-  assign ra_en_o = 1'b0;
-  assign ra_addr_o = '0;
-  assign rb_en_o = 1'b0;
-  assign rb_addr_o = '0;
-  assign rc_en_o = 1'b0;
-  assign rc_addr_o = '0;
-  assign w_en_o = 1'b0;
-  assign w_addr_o = '0;
-  assign w_data_o = '0;
-  assign w_be_o = '0;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      running_q   <= 1'b0;
+      done_q      <= 1'b0;
+      k_tot_q     <= '0;
+      n_tot_q     <= '0;
+      acc_q       <= 1'b0;
+      ldc4_q      <= '0;
+      cblk_step_q <= '0;
+      f_krem_q    <= '0;
+      f_rem_m_q   <= '0;
+      f_rem_n_q   <= '0;
+      f_crow_q    <= '0;
+      f_ctile_q   <= '0;
+      feed_done_q <= 1'b1;
+      pend_q      <= 1'b0;
+      d_c_q       <= '0;
+      d_vr_q      <= '0;
+      d_vc_q      <= '0;
+      d_nch_q     <= '0;
+      d_act_q     <= 1'b0;
+      d_row_q     <= '0;
+      d_ch_q      <= '0;
+      d_raddr_q   <= '0;
+      d_addr_q    <= '0;
+      w_v_q       <= 1'b0;
+      w_addr_q    <= '0;
+      w_data_q    <= '0;
+      w_be_q      <= '0;
+    end else begin
+      running_q <= running_d;
+      done_q    <= done_d;
+      if (start_i && !busy_o) begin
+        k_tot_q     <= k_i;
+        n_tot_q     <= n_i;
+        acc_q       <= accumulate_i;
+        ldc4_q      <= AW'(ldc_i << 2);
+        cblk_step_q <= AW'(ldc_i * 32'(4 * R));   // constant multiple
+        f_krem_q    <= k_i;
+        f_rem_m_q   <= m_i;
+        f_rem_n_q   <= n_i;
+        f_crow_q    <= c_addr_i;
+        f_ctile_q   <= c_addr_i;
+        feed_done_q <= 1'b0;
+        pend_q      <= 1'b0;
+        d_act_q     <= 1'b0;
+        w_v_q       <= 1'b0;
+      end else begin
+        f_krem_q    <= f_krem_d;
+        f_rem_m_q   <= f_rem_m_d;
+        f_rem_n_q   <= f_rem_n_d;
+        f_crow_q    <= f_crow_d;
+        f_ctile_q   <= f_ctile_d;
+        feed_done_q <= feed_done_d;
+        pend_q      <= pend_d;
+        d_act_q     <= d_act_d;
+        w_v_q       <= d_act_q;
+      end
+      d_c_q     <= d_c_d;
+      d_vr_q    <= d_vr_d;
+      d_vc_q    <= d_vc_d;
+      d_nch_q   <= d_nch_d;
+      d_row_q   <= d_row_d;
+      d_ch_q    <= d_ch_d;
+      d_raddr_q <= d_raddr_d;
+      d_addr_q  <= d_addr_d;
+      w_addr_q  <= d_addr_q;
+      w_data_q  <= w_data_d;
+      w_be_q    <= w_be_d;
+    end
+  end
+
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused;
-  assign unused = ^{a_addr_i, b_addr_i, c_addr_i, m_i, n_i, k_i, lda_i, ldb_i, ldc_i,
-                    trans_a_i, trans_b_i, accumulate_i, ra_data_i, rb_data_i, rc_data_i};
+  assign unused = ^row_pad;
   /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -1,0 +1,135 @@
+// R x C output-stationary systolic array of tatami_pe.
+// Each cycle it may take one R-lane vector of op(A)[i0..i0+R-1][k] and one
+// C-lane vector of op(B)[k][j0..j0+C-1] (in_valid_i); the skew is done here:
+// row r of a is delayed r cycles and column c of b c cycles, so a[r][k] and
+// b[k][c] meet in PE(r,c) at T+r+c. `last_i` marks the K-th vector of a tile.
+// The finished row r of a tile (last issued at T) is readable through the
+// row mux (rd_row_i -> rd_data_o, combinational) from cycle T+r+C until the
+// next tile's last reaches the row, i.e. up to cycle T'+r. row0_done_o is
+// high in cycle T+C, when row 0 becomes readable.
+module tatami_array #(
+  parameter int R = 16,
+  parameter int C = 16,
+  localparam int RW = (R > 1) ? $clog2(R) : 1
+) (
+  input  logic           clk_i,
+  input  logic           rst_ni,
+
+  input  logic           in_valid_i,
+  input  logic           last_i,
+  input  logic [8*R-1:0] a_i,       // lane r = op(A)[i0+r][k]
+  input  logic [8*C-1:0] b_i,       // lane c = op(B)[k][j0+c]
+
+  input  logic [RW-1:0]  rd_row_i,
+  output logic [32*C-1:0] rd_data_o, // lane c = result of PE(rd_row_i, c)
+  output logic           row0_done_o
+);
+  // Interconnect: a/valid/last between columns, b/valid between rows.
+  logic [7:0]  a_w     [R][C+1];
+  logic        av_w    [R][C+1];
+  logic        last_w  [R][C+1];
+  logic [7:0]  b_w     [R+1][C];
+  logic        bv_w    [R+1][C];
+  logic [31:0] res_w   [R][C];
+
+  // ---------------------------------------------------------------- skew
+  for (genvar r = 0; r < R; r++) begin : g_skew_a
+    if (r == 0) begin : g_direct
+      assign a_w[0][0]    = a_i[7:0];
+      assign av_w[0][0]   = in_valid_i;
+      assign last_w[0][0] = last_i;
+    end else begin : g_delay
+      // r-deep shift register; stage r-1 feeds the PE row.
+      logic [7:0] d_q    [r];
+      logic       v_q    [r];
+      logic       l_q    [r];
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          for (int s = 0; s < r; s++) begin
+            d_q[s] <= '0;
+            v_q[s] <= 1'b0;
+            l_q[s] <= 1'b0;
+          end
+        end else begin
+          d_q[0] <= a_i[8*r +: 8];
+          v_q[0] <= in_valid_i;
+          l_q[0] <= last_i;
+          for (int s = 1; s < r; s++) begin
+            d_q[s] <= d_q[s-1];
+            v_q[s] <= v_q[s-1];
+            l_q[s] <= l_q[s-1];
+          end
+        end
+      end
+      assign a_w[r][0]    = d_q[r-1];
+      assign av_w[r][0]   = v_q[r-1];
+      assign last_w[r][0] = l_q[r-1];
+    end
+  end
+
+  for (genvar c = 0; c < C; c++) begin : g_skew_b
+    if (c == 0) begin : g_direct
+      assign b_w[0][0]  = b_i[7:0];
+      assign bv_w[0][0] = in_valid_i;
+    end else begin : g_delay
+      logic [7:0] d_q [c];
+      logic       v_q [c];
+      always_ff @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+          for (int s = 0; s < c; s++) begin
+            d_q[s] <= '0;
+            v_q[s] <= 1'b0;
+          end
+        end else begin
+          d_q[0] <= b_i[8*c +: 8];
+          v_q[0] <= in_valid_i;
+          for (int s = 1; s < c; s++) begin
+            d_q[s] <= d_q[s-1];
+            v_q[s] <= v_q[s-1];
+          end
+        end
+      end
+      assign b_w[0][c]  = d_q[c-1];
+      assign bv_w[0][c] = v_q[c-1];
+    end
+  end
+
+  // ---------------------------------------------------------------- PEs
+  for (genvar r = 0; r < R; r++) begin : g_row
+    for (genvar c = 0; c < C; c++) begin : g_col
+      tatami_pe u_pe (
+        .clk_i,
+        .rst_ni,
+        .a_i       (a_w[r][c]),
+        .a_valid_i (av_w[r][c]),
+        .last_i    (last_w[r][c]),
+        .b_i       (b_w[r][c]),
+        .b_valid_i (bv_w[r][c]),
+        .a_o       (a_w[r][c+1]),
+        .a_valid_o (av_w[r][c+1]),
+        .last_o    (last_w[r][c+1]),
+        .b_o       (b_w[r+1][c]),
+        .b_valid_o (bv_w[r+1][c]),
+        .res_o     (res_w[r][c])
+      );
+    end
+  end
+
+  // ---------------------------------------------------------------- read-out
+  always_comb begin
+    rd_data_o = '0;
+    for (int c = 0; c < C; c++) rd_data_o[32*c +: 32] = res_w[rd_row_i][c];
+  end
+  // last_o of PE(0,C-1) (registered, qualified by valid): row 0 complete.
+  assign row0_done_o = last_w[0][C];
+
+  // The outputs past the array edges are not used.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic unused;
+  always_comb begin
+    unused = 1'b0;
+    for (int r = 0; r < R; r++) unused = unused ^ (^a_w[r][C]) ^ av_w[r][C] ^ (r > 0 && last_w[r][C]);
+    for (int c = 0; c < C; c++) unused = unused ^ (^b_w[R][c]) ^ bv_w[R][c];
+  end
+  /* verilator lint_on UNUSEDSIGNAL */
+endmodule

@@ -1,0 +1,333 @@
+// Operand streamer: produces, in the engine's walk order, the lane vectors
+// op(X)[p0..p0+L-1][k] (k = 0..K-1 for every output tile) into a small FIFO,
+// one vector per cycle sustained.
+//  * Walk: tiles are visited as "for each R-row block, for each C-column
+//    block". OUTER=1: this operand's lane block is the outer index (A: the
+//    same vectors repeat for every column block); OUTER=0: the inner one (B).
+//    own_i is this operand's lane extent (M or N), oth_i the other's and OL
+//    the other's block size; a block is last when its remaining extent <= L.
+//  * DIRECT (trans_i=0): the vector is contiguous, X8[base + k*ld + p0 ..]:
+//    one unaligned W-byte read per vector.
+//  * TRANSPOSED (trans_i=1): lane p is the row X8[base + (p0+p)*ld + k ..]:
+//    the valid rows of a W-wide k chunk are read into one of two L x W byte
+//    blocks while the other block emits its W column vectors (a byte shift per
+//    vector), so L <= W reads hide under W emissions.
+// Lanes outside own_i are zeroed; their rows are not read (TRANSPOSED) or
+// read and discarded (DIRECT; such reads may wrap, which is harmless).
+// Addresses advance by adds only; the block step L*ld is a constant multiple.
+module tatami_stream #(
+  parameter int L      = 16,        // lanes of a vector, L <= W
+  parameter int OL     = 16,        // block size of the other dimension
+  parameter bit OUTER  = 1'b1,
+  parameter int W      = 16,        // SRAM read width in bytes
+  parameter int AW     = 20,
+  parameter int DEPTH  = 4,         // output FIFO entries (>= 3 for full rate)
+  localparam int KCW   = $clog2(W + 1),
+  localparam int RWD   = (L > 1) ? $clog2(L) : 1,
+  localparam int PW    = (DEPTH > 1) ? $clog2(DEPTH) : 1
+) (
+  input  logic           clk_i,
+  input  logic           rst_ni,
+
+  input  logic           start_i,   // descriptor valid in this cycle only
+  input  logic [AW-1:0]  base_i,
+  input  logic [31:0]    ld_i,
+  input  logic [23:0]    own_i,
+  input  logic [23:0]    oth_i,
+  input  logic [23:0]    k_i,
+  input  logic           trans_i,
+
+  output logic [8*L-1:0] vec_o,
+  output logic           valid_o,
+  input  logic           pop_i,     // only when valid_o
+
+  output logic           rd_en_o,
+  output logic [AW-1:0]  rd_addr_o,
+  input  logic [8*W-1:0] rd_data_i
+);
+  localparam int BB = 8 * W * L;    // bits of one register block
+
+  // ---------------------------------------------------------------- state
+  logic [AW-1:0] base_q, ld_q, step_q, blk_base_q, blk_base_d, blk_base_n;
+  logic [AW-1:0] addr_q, addr_d, chunk_q, chunk_d;
+  logic [23:0]   own_tot_q, oth_tot_q, k_tot_q;
+  logic [23:0]   rem_own_q, rem_own_d, rem_own_n, rem_oth_q, rem_oth_d, rem_oth_n;
+  logic [23:0]   krem_q, krem_d;
+  logic          trans_q, done_q, done_d, walk_done;
+  logic [RWD-1:0] row_q, row_d;
+  logic [L-1:0]  own_mask;
+
+  // TRANSPOSED register blocks and their chunk metadata
+  logic [BB-1:0]  blk0_q, blk0_d, blk1_q, blk1_d;
+  logic [1:0]     full_q, full_d;
+  logic [KCW-1:0] kcnt0_q, kcnt0_d, kcnt1_q, kcnt1_d;   // vectors in the chunk
+  logic [L-1:0]   lmask0_q, lmask0_d, lmask1_q, lmask1_d; // valid lanes
+  logic           fb_q, fb_d, eb_q, eb_d;          // fill / emit block
+  logic [KCW-1:0] ecnt_q, ecnt_d;
+
+  // read pipeline (data arrives one cycle after the address)
+  logic           dpend_q, tpend_q, tlast_q, tbuf_q;
+  logic [RWD-1:0] trow_q;
+  logic [L-1:0]   dmask_q;
+
+  // FIFO
+  logic [8*L-1:0] fifo_q [DEPTH];
+  logic [PW-1:0]  wptr_q, rptr_q;
+  logic [PW:0]    cnt_q;
+  logic           push;
+  logic [8*L-1:0] push_data;
+
+  logic dfire, tfire, efire, efinal, chunk_end, tile_end, blk_free;
+  logic [KCW-1:0] kchunk;
+  logic [BB-1:0]  eblk;
+  logic [L-1:0]   elmask;
+
+  // ---------------------------------------------------------------- walk
+  always_comb begin
+    for (int p = 0; p < L; p++) own_mask[p] = rem_own_q > 24'(p);
+  end
+
+  // Next tile's block base and remaining extents (the walk's step).
+  always_comb begin
+    blk_base_n = blk_base_q;
+    rem_own_n  = rem_own_q;
+    rem_oth_n  = rem_oth_q;
+    walk_done  = 1'b0;
+    if (OUTER) begin
+      if (rem_oth_q <= 24'(OL)) begin
+        rem_oth_n = oth_tot_q;
+        if (rem_own_q <= 24'(L)) begin
+          walk_done = 1'b1;
+        end else begin
+          rem_own_n  = rem_own_q - 24'(L);
+          blk_base_n = blk_base_q + step_q;
+        end
+      end else begin
+        rem_oth_n = rem_oth_q - 24'(OL);
+      end
+    end else begin
+      if (rem_own_q <= 24'(L)) begin
+        rem_own_n  = own_tot_q;
+        blk_base_n = base_q;
+        if (rem_oth_q <= 24'(OL)) walk_done = 1'b1;
+        else                      rem_oth_n = rem_oth_q - 24'(OL);
+      end else begin
+        rem_own_n  = rem_own_q - 24'(L);
+        blk_base_n = blk_base_q + step_q;
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------- reads
+  always_comb begin
+    eblk   = eb_q ? blk1_q : blk0_q;
+    elmask = eb_q ? lmask1_q : lmask0_q;
+    kchunk = (krem_q > 24'(W)) ? KCW'(W) : KCW'(krem_q);
+    // emission from the full block eb_q (TRANSPOSED)
+    efire  = full_q[eb_q] && (cnt_q != (PW+1)'(DEPTH));
+    efinal = efire && (ecnt_q == (eb_q ? kcnt1_q : kcnt0_q) - 1'b1);
+    // a block may be refilled from the cycle its last vector is emitted
+    blk_free = !full_q[fb_q] || (eb_q == fb_q && efinal);
+    dfire = !done_q && !trans_q && ((cnt_q + (PW+1)'(dpend_q)) < (PW+1)'(DEPTH));
+    tfire = !done_q && trans_q && blk_free;
+    chunk_end = (32'(row_q) == L - 1) || (24'(row_q) + 24'd1 >= rem_own_q);
+    tile_end  = dfire ? (krem_q == 24'd1) : (tfire && chunk_end && krem_q <= 24'(W));
+
+    rd_en_o   = dfire || tfire;
+    rd_addr_o = addr_q;
+
+    addr_d     = addr_q;
+    chunk_d    = chunk_q;
+    krem_d     = krem_q;
+    row_d      = row_q;
+    fb_d       = fb_q;
+    kcnt0_d    = kcnt0_q;
+    kcnt1_d    = kcnt1_q;
+    lmask0_d   = lmask0_q;
+    lmask1_d   = lmask1_q;
+    blk_base_d = blk_base_q;
+    rem_own_d  = rem_own_q;
+    rem_oth_d  = rem_oth_q;
+    done_d     = done_q;
+    if (tile_end) begin
+      blk_base_d = blk_base_n;
+      rem_own_d  = rem_own_n;
+      rem_oth_d  = rem_oth_n;
+      done_d     = walk_done;
+    end
+    if (dfire) begin
+      if (tile_end) begin
+        addr_d = blk_base_n;
+        krem_d = k_tot_q;
+      end else begin
+        addr_d = addr_q + ld_q;
+        krem_d = krem_q - 24'd1;
+      end
+    end
+    if (tfire) begin
+      if (chunk_end) begin
+        if (fb_q) begin
+          kcnt1_d  = kchunk;
+          lmask1_d = own_mask;
+        end else begin
+          kcnt0_d  = kchunk;
+          lmask0_d = own_mask;
+        end
+        fb_d  = ~fb_q;
+        row_d = '0;
+        if (tile_end) begin
+          chunk_d = blk_base_n;
+          krem_d  = k_tot_q;
+        end else begin
+          chunk_d = chunk_q + AW'(W);
+          krem_d  = krem_q - 24'(W);
+        end
+        addr_d = chunk_d;
+      end else begin
+        row_d  = row_q + 1'b1;
+        addr_d = addr_q + ld_q;
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------- blocks
+  always_comb begin
+    blk0_d = blk0_q;
+    blk1_d = blk1_q;
+    full_d = full_q;
+    eb_d   = eb_q;
+    ecnt_d = ecnt_q;
+    // emission shifts the block one byte: lane p's next k is always byte 0
+    if (efire) begin
+      if (eb_q) blk1_d = blk1_q >> 8;
+      else      blk0_d = blk0_q >> 8;
+      if (efinal) begin
+        full_d[eb_q] = 1'b0;
+        eb_d   = ~eb_q;
+        ecnt_d = '0;
+      end else begin
+        ecnt_d = ecnt_q + 1'b1;
+      end
+    end
+    if (tpend_q) begin
+      for (int p = 0; p < L; p++) begin
+        if (trow_q == RWD'(p)) begin
+          if (tbuf_q) blk1_d[8*W*p +: 8*W] = rd_data_i;
+          else        blk0_d[8*W*p +: 8*W] = rd_data_i;
+        end
+      end
+      if (tlast_q) full_d[tbuf_q] = 1'b1;
+    end
+  end
+
+  // ---------------------------------------------------------------- FIFO
+  always_comb begin
+    push      = dpend_q || efire;
+    push_data = '0;
+    for (int p = 0; p < L; p++) begin
+      if (dpend_q) push_data[8*p +: 8] = dmask_q[p] ? rd_data_i[8*p +: 8] : 8'h00;
+      else         push_data[8*p +: 8] = elmask[p] ? eblk[8*W*p +: 8] : 8'h00;
+    end
+  end
+  assign valid_o = (cnt_q != '0);
+  assign vec_o   = fifo_q[rptr_q];
+
+  always_ff @(posedge clk_i) begin
+    if (push) fifo_q[wptr_q] <= push_data;
+  end
+
+  // ---------------------------------------------------------------- registers
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      base_q     <= '0;
+      ld_q       <= '0;
+      step_q     <= '0;
+      own_tot_q  <= '0;
+      oth_tot_q  <= '0;
+      k_tot_q    <= '0;
+      trans_q    <= 1'b0;
+      done_q     <= 1'b1;
+      blk_base_q <= '0;
+      addr_q     <= '0;
+      chunk_q    <= '0;
+      rem_own_q  <= '0;
+      rem_oth_q  <= '0;
+      krem_q     <= '0;
+      row_q      <= '0;
+      fb_q       <= 1'b0;
+      eb_q       <= 1'b0;
+      ecnt_q     <= '0;
+      full_q     <= '0;
+      kcnt0_q    <= '0;
+      kcnt1_q    <= '0;
+      lmask0_q   <= '0;
+      lmask1_q   <= '0;
+      blk0_q     <= '0;
+      blk1_q     <= '0;
+      dpend_q    <= 1'b0;
+      dmask_q    <= '0;
+      tpend_q    <= 1'b0;
+      tlast_q    <= 1'b0;
+      tbuf_q     <= 1'b0;
+      trow_q     <= '0;
+      wptr_q     <= '0;
+      rptr_q     <= '0;
+      cnt_q      <= '0;
+    end else if (start_i) begin
+      base_q     <= base_i;
+      ld_q       <= AW'(ld_i);
+      // block step: L lanes along a row (DIRECT) or L rows (TRANSPOSED)
+      step_q     <= trans_i ? AW'(ld_i * 32'(L)) : AW'(L);
+      own_tot_q  <= own_i;
+      oth_tot_q  <= oth_i;
+      k_tot_q    <= k_i;
+      trans_q    <= trans_i;
+      done_q     <= 1'b0;
+      blk_base_q <= base_i;
+      addr_q     <= base_i;
+      chunk_q    <= base_i;
+      rem_own_q  <= own_i;
+      rem_oth_q  <= oth_i;
+      krem_q     <= k_i;
+      row_q      <= '0;
+      fb_q       <= 1'b0;
+      eb_q       <= 1'b0;
+      ecnt_q     <= '0;
+      full_q     <= '0;
+      dpend_q    <= 1'b0;
+      tpend_q    <= 1'b0;
+      tlast_q    <= 1'b0;
+      wptr_q     <= '0;
+      rptr_q     <= '0;
+      cnt_q      <= '0;
+    end else begin
+      done_q     <= done_d;
+      blk_base_q <= blk_base_d;
+      addr_q     <= addr_d;
+      chunk_q    <= chunk_d;
+      rem_own_q  <= rem_own_d;
+      rem_oth_q  <= rem_oth_d;
+      krem_q     <= krem_d;
+      row_q      <= row_d;
+      fb_q       <= fb_d;
+      eb_q       <= eb_d;
+      ecnt_q     <= ecnt_d;
+      full_q     <= full_d;
+      kcnt0_q    <= kcnt0_d;
+      kcnt1_q    <= kcnt1_d;
+      lmask0_q   <= lmask0_d;
+      lmask1_q   <= lmask1_d;
+      blk0_q     <= blk0_d;
+      blk1_q     <= blk1_d;
+      dpend_q    <= dfire;
+      dmask_q    <= own_mask;
+      tpend_q    <= tfire;
+      tlast_q    <= tfire && chunk_end;
+      tbuf_q     <= fb_q;
+      trow_q     <= row_q;
+      if (push)  wptr_q <= (32'(wptr_q) == DEPTH - 1) ? '0 : wptr_q + 1'b1;
+      if (pop_i) rptr_q <= (32'(rptr_q) == DEPTH - 1) ? '0 : rptr_q + 1'b1;
+      cnt_q      <= cnt_q + (PW+1)'(push) - (PW+1)'(pop_i);
+    end
+  end
+endmodule
