@@ -15,6 +15,7 @@
 #include "device.h"
 #include "link.h"
 #include "proto.h"
+#include "sim_dev.h"
 #include "tatami_sim.h"
 
 #define SIM_RUN_CYCLES 256u                  /* simulate this many cycles per step */
@@ -194,6 +195,10 @@ static const tatami_backend_ops sim_ops = {
     .sync = sim_sync,
     .close = sim_close,
 };
+
+tatami_sim *tatami_sim_dev_handle(tatami_device *dev) {
+  return dev && dev->ops == &sim_ops ? impl(dev)->sim : NULL;
+}
 
 /* ------------------------------------------------------------ options */
 typedef struct sim_opts {
