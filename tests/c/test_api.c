@@ -1,0 +1,455 @@
+/* The public API's error handling: invalid calls return the documented
+ * codes, with a message. Device tests run on ref: and check:ref: always and
+ * on sim: when it opens (skipped while the sim backend reports
+ * TATAMI_EUNSUPPORTED). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+
+#include "tatami.h"
+#include "tatami_test_util.h"
+
+typedef struct fixture {
+  const char *uri;
+  tatami_device *dev;
+} fixture;
+
+static int dev_setup(void **state) {
+  fixture *f = *state;
+  f->dev = NULL;
+  int rc = tatami_open(f->uri, &f->dev);
+  if (rc == TATAMI_EUNSUPPORTED && !strncmp(f->uri, "sim:", 4)) return 0;  /* skipped below */
+  if (rc) {
+    fprintf(stderr, "cannot open %s: %s: %s\n", f->uri, tatami_strerror(rc), tatami_open_error());
+    return -1;
+  }
+  return 0;
+}
+
+static int dev_teardown(void **state) {
+  fixture *f = *state;
+  tatami_close(f->dev);
+  f->dev = NULL;
+  return 0;
+}
+
+static tatami_device *get_dev(void **state) {
+  fixture *f = *state;
+  if (!f->dev) {
+    print_message("sim: not available yet (TATAMI_EUNSUPPORTED): skipping\n");
+    skip();
+  }
+  return f->dev;
+}
+
+/* The message of the last failure mentions needle. */
+static void assert_msg(tatami_device *dev, const char *needle) {
+  const char *m = tatami_last_error(dev);
+  if (!strstr(m, needle)) fail_msg("last error \"%s\" does not mention \"%s\"", m, needle);
+}
+
+/* A command's status, whether the device reports it at once or at sync. */
+static int status_of(tatami_device *dev, int rc) {
+  if (rc == 0) rc = tatami_sync(dev);
+  else assert_int_equal(tatami_sync(dev), 0);  /* reported once, then cleared */
+  return rc;
+}
+
+/* ------------------------------------------------------------ device tests */
+
+static void test_null_args(void **state) {
+  tatami_device *dev = get_dev(state);
+  tatami_info in;
+  tatami_counters cn;
+  tatami_tensor t, a, b, c;
+  uint64_t addr;
+  uint8_t buf[8] = {0};
+  assert_int_equal(tatami_get_info(NULL, &in), TATAMI_EINVAL);
+  assert_int_equal(tatami_get_info(dev, NULL), TATAMI_EINVAL);
+  assert_int_equal(tatami_get_counters(NULL, &cn), TATAMI_EINVAL);
+  assert_int_equal(tatami_get_counters(dev, NULL), TATAMI_EINVAL);
+  assert_int_equal(tatami_clear_counters(NULL), TATAMI_EINVAL);
+  assert_int_equal(tatami_sync(NULL), TATAMI_EINVAL);
+  assert_int_equal(tatami_malloc(NULL, 16, &addr), TATAMI_EINVAL);
+  assert_int_equal(tatami_malloc(dev, 16, NULL), TATAMI_EINVAL);
+  assert_int_equal(tatami_free(NULL, 0), TATAMI_EINVAL);
+  assert_int_equal(tatami_write(NULL, 0, buf, 8), TATAMI_EINVAL);
+  assert_int_equal(tatami_write(dev, 0, NULL, 8), TATAMI_EINVAL);
+  assert_msg(dev, "NULL");
+  assert_int_equal(tatami_read(NULL, 0, buf, 8), TATAMI_EINVAL);
+  assert_int_equal(tatami_read(dev, 0, NULL, 8), TATAMI_EINVAL);
+  assert_int_equal(tatami_tensor_create(NULL, TATAMI_INT8, 2, 2, &t), TATAMI_EINVAL);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT8, 2, 2, NULL), TATAMI_EINVAL);
+  assert_int_equal(tatami_tensor_view(dev, TATAMI_INT8, 2, 2, 2, 0, NULL), TATAMI_EINVAL);
+  assert_int_equal(tatami_tensor_destroy(NULL), TATAMI_EINVAL);
+  assert_int_equal(tatami_tensor_upload(NULL, buf), TATAMI_EINVAL);
+  assert_int_equal(tatami_tensor_download(NULL, buf), TATAMI_EINVAL);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT8, 2, 2, &a), 0);
+  assert_int_equal(tatami_tensor_upload(&a, NULL), TATAMI_EINVAL);
+  assert_int_equal(tatami_tensor_download(&a, NULL), TATAMI_EINVAL);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT8, 2, 2, &b), 0);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT32, 2, 2, &c), 0);
+  assert_int_equal(tatami_gemm(NULL, &a, &b, &c, 0), TATAMI_EINVAL);
+  assert_int_equal(tatami_gemm(dev, NULL, &b, &c, 0), TATAMI_EINVAL);
+  assert_int_equal(tatami_gemm(dev, &a, NULL, &c, 0), TATAMI_EINVAL);
+  assert_int_equal(tatami_gemm(dev, &a, &b, NULL, 0), TATAMI_EINVAL);
+  assert_int_equal(tatami_gemm_desc_run(NULL, NULL), TATAMI_EINVAL);
+  assert_int_equal(tatami_gemm_desc_run(dev, NULL), TATAMI_EINVAL);
+  /* bad dtype value and unknown flag bits */
+  assert_int_equal(tatami_tensor_create(dev, (tatami_dtype)7, 2, 2, &t), TATAMI_EINVAL);
+  assert_int_equal(tatami_gemm(dev, &a, &b, &c, 8), TATAMI_EINVAL);
+  assert_msg(dev, "flag");
+  assert_int_equal(tatami_sync(dev), 0);  /* none of the above reached the device */
+}
+
+static void test_zero_sizes(void **state) {
+  tatami_device *dev = get_dev(state);
+  uint64_t addr;
+  uint8_t buf[4] = {0};
+  tatami_tensor t;
+  assert_int_equal(tatami_malloc(dev, 0, &addr), TATAMI_EINVAL);
+  assert_msg(dev, "size is 0");
+  assert_int_equal(tatami_write(dev, 0, buf, 0), TATAMI_EINVAL);
+  assert_int_equal(tatami_read(dev, 0, buf, 0), TATAMI_EINVAL);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT8, 0, 4, &t), TATAMI_EINVAL);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT32, 4, 0, &t), TATAMI_EINVAL);
+  assert_int_equal(tatami_tensor_view(dev, TATAMI_INT8, 0, 4, 4, 0, &t), TATAMI_EINVAL);
+  /* a stride shorter than a row */
+  assert_int_equal(tatami_tensor_view(dev, TATAMI_INT8, 2, 4, 3, 0, &t), TATAMI_EINVAL);
+}
+
+static void test_overflow(void **state) {
+  tatami_device *dev = get_dev(state);
+  uint64_t addr;
+  uint8_t buf[4] = {0};
+  tatami_tensor t;
+  assert_int_equal(tatami_malloc(dev, SIZE_MAX, &addr), TATAMI_EOVERFLOW);
+  assert_int_equal(tatami_malloc(dev, SIZE_MAX - 14, &addr), TATAMI_EOVERFLOW);
+  assert_int_equal(tatami_write(dev, UINT64_MAX - 1, buf, 4), TATAMI_EOVERFLOW);
+  assert_int_equal(tatami_read(dev, UINT64_MAX, buf, 2), TATAMI_EOVERFLOW);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT32, UINT32_MAX, UINT32_MAX, &t),
+                   TATAMI_EOVERFLOW);
+  /* huge but representable: simply does not fit */
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT8, 65536, 65536, &t), TATAMI_EDEVMEM);
+  assert_msg(dev, "65536x65536");
+}
+
+static void test_out_of_sram(void **state) {
+  tatami_device *dev = get_dev(state);
+  tatami_info in;
+  assert_int_equal(tatami_get_info(dev, &in), 0);
+  uint8_t buf[8] = {1, 2, 3, 4, 5, 6, 7, 8}, back[8];
+  /* the last 8 bytes are fine, one more is not */
+  assert_int_equal(tatami_write(dev, in.sram_bytes - 8, buf, 8), 0);
+  assert_int_equal(tatami_read(dev, in.sram_bytes - 8, back, 8), 0);
+  assert_memory_equal(buf, back, 8);
+  assert_int_equal(tatami_write(dev, in.sram_bytes - 7, buf, 8), TATAMI_EDEV_ADDR_RANGE);
+  assert_msg(dev, "SRAM");
+  assert_int_equal(tatami_read(dev, in.sram_bytes, back, 1), TATAMI_EDEV_ADDR_RANGE);
+  tatami_tensor t;
+  assert_int_equal(tatami_tensor_view(dev, TATAMI_INT32, 2, 2, 2, in.sram_bytes - 15, &t),
+                   TATAMI_EDEV_ADDR_RANGE);
+  assert_int_equal(tatami_tensor_view(dev, TATAMI_INT32, 2, 2, 2, in.sram_bytes - 16, &t), 0);
+  assert_int_equal(tatami_sync(dev), 0);
+}
+
+static void test_shapes(void **state) {
+  tatami_device *dev = get_dev(state);
+  tatami_tensor a, b, c, c2, i32, b2;
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT8, 3, 4, &a), 0);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT8, 5, 2, &b), 0);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT32, 3, 2, &c), 0);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT32, 2, 3, &c2), 0);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT32, 4, 2, &i32), 0);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT8, 4, 2, &b2), 0);
+  /* A 3x4, B 5x2: k mismatch */
+  assert_int_equal(tatami_gemm(dev, &a, &b, &c, 0), TATAMI_ESHAPE);
+  assert_msg(dev, "k mismatch");
+  assert_msg(dev, "3x4");
+  /* A 3x4, B 4x2 but C 2x3 */
+  assert_int_equal(tatami_gemm(dev, &a, &b2, &c2, 0), TATAMI_ESHAPE);
+  assert_msg(dev, "C is 2x3");
+  /* with trans-a, op(A) is 4x3: k = 3 vs B's 4 rows */
+  assert_int_equal(tatami_gemm(dev, &a, &b2, &c, TATAMI_TRANS_A), TATAMI_ESHAPE);
+  /* with trans-b, op(B) is 2x4: k = 2 vs A's 4 columns */
+  assert_int_equal(tatami_gemm(dev, &a, &b2, &c, TATAMI_TRANS_B), TATAMI_ESHAPE);
+  /* dtypes: only int8 x int8 -> int32 */
+  assert_int_equal(tatami_gemm(dev, &a, &i32, &c, 0), TATAMI_EINVAL);
+  assert_msg(dev, "int32");
+  assert_int_equal(tatami_gemm(dev, &a, &b2, &b2, 0), TATAMI_EINVAL);
+  /* the matching call works */
+  assert_int_equal(tatami_gemm(dev, &a, &b2, &c, 0), 0);
+  assert_int_equal(tatami_sync(dev), 0);
+  /* a tensor of another device is refused */
+  tatami_device *other;
+  assert_int_equal(tatami_open("ref:", &other), 0);
+  tatami_tensor oa;
+  assert_int_equal(tatami_tensor_create(other, TATAMI_INT8, 3, 4, &oa), 0);
+  assert_int_equal(tatami_gemm(dev, &oa, &b2, &c, 0), TATAMI_EINVAL);
+  assert_msg(dev, "another device");
+  tatami_close(other);
+  tatami_tensor *all[6] = {&a, &b, &c, &c2, &i32, &b2};
+  for (int i = 0; i < 6; i++) assert_int_equal(tatami_tensor_destroy(all[i]), 0);
+}
+
+static void test_allocator(void **state) {
+  tatami_device *dev = get_dev(state);
+  tatami_info in;
+  assert_int_equal(tatami_get_info(dev, &in), 0);
+  uint64_t a, b, c, d, e;
+  /* first fit, 16-byte aligned */
+  assert_int_equal(tatami_malloc(dev, 1, &a), 0);
+  assert_int_equal(tatami_malloc(dev, 17, &b), 0);
+  assert_int_equal(tatami_malloc(dev, 16, &c), 0);
+  assert_int_equal(a, 0);
+  assert_int_equal(b, 16);
+  assert_int_equal(c, 48);
+  assert_int_equal(tatami_free(dev, b), 0);
+  assert_int_equal(tatami_malloc(dev, 33, &d), 0);  /* does not fit the 32-byte hole */
+  assert_int_equal(d, 64);
+  assert_int_equal(tatami_malloc(dev, 32, &e), 0);  /* fills it exactly */
+  assert_int_equal(e, 16);
+  /* free of an unknown address, twice, and of a block's interior */
+  assert_int_equal(tatami_free(dev, 12345), TATAMI_EINVAL);
+  assert_msg(dev, "not an allocated block");
+  assert_int_equal(tatami_free(dev, e + 16), TATAMI_EINVAL);
+  assert_int_equal(tatami_free(dev, e), 0);
+  assert_int_equal(tatami_free(dev, e), TATAMI_EINVAL);
+  /* exhaust the SRAM: what is left is in.sram_bytes - 112 bytes */
+  uint64_t rest;
+  assert_int_equal(tatami_malloc(dev, in.sram_bytes - 112 + 1, &rest), TATAMI_EDEVMEM);
+  assert_msg(dev, "no free block");
+  assert_int_equal(tatami_malloc(dev, in.sram_bytes - 112, &rest), 0);
+  assert_int_equal(rest, 112);
+  uint64_t x;
+  assert_int_equal(tatami_malloc(dev, 32, &x), 0);  /* the hole at 16 */
+  assert_int_equal(x, 16);
+  assert_int_equal(tatami_malloc(dev, 1, &x), TATAMI_EDEVMEM);
+  tatami_tensor t;
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT8, 1, 1, &t), TATAMI_EDEVMEM);
+  assert_int_equal(tatami_free(dev, rest), 0);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT8, 1, 1, &t), 0);
+  assert_int_equal(t.addr, 112);
+  assert_int_equal(tatami_tensor_destroy(&t), 0);
+  /* a view owns nothing: destroying it frees nothing */
+  assert_int_equal(tatami_tensor_view(dev, TATAMI_INT8, 1, 1, 1, a, &t), 0);
+  assert_int_equal(tatami_tensor_destroy(&t), 0);
+  assert_int_equal(tatami_free(dev, a), 0);
+}
+
+/* Descriptors go to the device as is: its status comes back as -(100+s). */
+static void test_device_errors(void **state) {
+  tatami_device *dev = get_dev(state);
+  tatami_gemm_desc ok = {.a = 0, .b = 64, .c = 128, .m = 4, .n = 4, .k = 4,
+                         .lda = 4, .ldb = 4, .ldc = 4};
+  tatami_gemm_desc d;
+  d = ok; d.dtype_ab = 1;
+  assert_int_equal(status_of(dev, tatami_gemm_desc_run(dev, &d)), TATAMI_EDEV_BAD_DTYPE);
+  d = ok; d.m = 0;
+  assert_int_equal(status_of(dev, tatami_gemm_desc_run(dev, &d)), TATAMI_EDEV_BAD_ARG);
+  d = ok; d.flags = 0x10;
+  assert_int_equal(status_of(dev, tatami_gemm_desc_run(dev, &d)), TATAMI_EDEV_BAD_ARG);
+  d = ok; d.c = 0x7FFFFFF0;
+  assert_int_equal(status_of(dev, tatami_gemm_desc_run(dev, &d)), TATAMI_EDEV_ADDR_RANGE);
+  d = ok; d.c = 60;
+  assert_int_equal(status_of(dev, tatami_gemm_desc_run(dev, &d)), TATAMI_EDEV_OVERLAP);
+  assert_int_equal(status_of(dev, tatami_gemm_desc_run(dev, &ok)), 0);
+  /* the first error among queued commands is the one reported */
+  d = ok; d.dtype_c = 1;
+  tatami_gemm_desc d2 = ok;
+  d2.c = 0;
+  int rc = tatami_gemm_desc_run(dev, &d);
+  if (rc == 0) rc = tatami_gemm_desc_run(dev, &d2);
+  if (rc == 0) rc = tatami_sync(dev);
+  assert_int_equal(rc, TATAMI_EDEV_BAD_DTYPE);
+  tatami_sync(dev);  /* whatever is left of the second one */
+  assert_int_equal(tatami_sync(dev), 0);
+}
+
+static void test_small_gemm(void **state) {
+  tatami_device *dev = get_dev(state);
+  const int8_t a[6] = {1, 2, 3, 4, 5, 6}, b[6] = {1, 0, 0, 1, 1, 1};
+  int32_t c[4] = {0};
+  tatami_tensor ta, tb, tc;
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT8, 2, 3, &ta), 0);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT8, 3, 2, &tb), 0);
+  assert_int_equal(tatami_tensor_create(dev, TATAMI_INT32, 2, 2, &tc), 0);
+  assert_int_equal(tatami_tensor_upload(&ta, a), 0);
+  assert_int_equal(tatami_tensor_upload(&tb, b), 0);
+  assert_int_equal(tatami_gemm(dev, &ta, &tb, &tc, 0), 0);
+  assert_int_equal(tatami_tensor_download(&tc, c), 0);
+  assert_int_equal(c[0], 4);
+  assert_int_equal(c[1], 5);
+  assert_int_equal(c[2], 10);
+  assert_int_equal(c[3], 11);
+  /* int32 upload and accumulate through a strided view */
+  const int32_t c0[4] = {INT32_MAX, -5, 0, 100};
+  tatami_tensor pv;
+  uint64_t base;
+  assert_int_equal(tatami_malloc(dev, 4 * 7, &base), 0);
+  assert_int_equal(tatami_tensor_view(dev, TATAMI_INT32, 2, 2, 5, base, &pv), 0);
+  assert_int_equal(tatami_tensor_upload(&pv, c0), 0);
+  assert_int_equal(tatami_gemm(dev, &ta, &tb, &pv, TATAMI_ACCUMULATE), 0);
+  assert_int_equal(tatami_tensor_download(&pv, c), 0);
+  assert_int_equal(c[0], INT32_MIN + 3);
+  assert_int_equal(c[1], 0);
+  assert_int_equal(c[2], 10);
+  assert_int_equal(c[3], 111);
+  assert_int_equal(tatami_sync(dev), 0);
+}
+
+static void test_info_counters(void **state) {
+  tatami_device *dev = get_dev(state);
+  tatami_info in;
+  assert_int_equal(tatami_get_info(dev, &in), 0);
+  assert_int_equal(in.version, 0x0100);
+  assert_true(in.rows > 0 && in.cols > 0 && in.sram_bytes > 0);
+  assert_true(in.dtypes & 1);
+  assert_int_equal(in.max_data, 1024);
+  assert_true(in.backend[0] != '\0');
+  tatami_counters cn;
+  assert_int_equal(tatami_clear_counters(dev), 0);
+  tatami_gemm_desc d = {.a = 0, .b = 64, .c = 128, .m = 3, .n = 5, .k = 7,
+                        .lda = 7, .ldb = 5, .ldc = 5};
+  assert_int_equal(tatami_gemm_desc_run(dev, &d), 0);
+  assert_int_equal(tatami_sync(dev), 0);
+  assert_int_equal(tatami_get_counters(dev, &cn), 0);
+  assert_int_equal(cn.macs, 105);
+  assert_int_equal(cn.gemm_count, 1);
+  assert_true(cn.frames_ok >= 2);
+}
+
+/* ------------------------------------------------------------ global tests */
+
+static void expect_open_fails(const char *uri, int code) {
+  tatami_device *dev = (tatami_device *)(uintptr_t)1;  /* must be reset to NULL */
+  int rc = tatami_open(uri, &dev);
+  if (rc != code)
+    fail_msg("tatami_open(\"%s\") = %d (%s), expected %d (%s); message: %s", uri ? uri : "NULL",
+             rc, tatami_strerror(rc), code, tatami_strerror(code), tatami_open_error());
+  assert_null(dev);
+  assert_true(strlen(tatami_open_error()) > 0);
+}
+
+static int sim_available(void) {
+  tatami_device *dev;
+  int rc = tatami_open("sim:", &dev);
+  if (rc == 0) tatami_close(dev);
+  return rc == 0;
+}
+
+static void test_bad_uris(void **state) {
+  (void)state;
+  tatami_device *dev;
+  assert_int_equal(tatami_open("ref:", NULL), TATAMI_EINVAL);
+  expect_open_fails(NULL, TATAMI_EINVAL);
+  expect_open_fails("", TATAMI_EURI);
+  expect_open_fails("foo:", TATAMI_EURI);
+  assert_non_null(strstr(tatami_open_error(), "foo"));
+  expect_open_fails("ref", TATAMI_EURI);
+  expect_open_fails("simulator:", TATAMI_EURI);
+  expect_open_fails("check:", TATAMI_EURI);
+  expect_open_fails("check:foo:", TATAMI_EURI);
+  assert_non_null(strstr(tatami_open_error(), "foo"));
+  expect_open_fails("check:ref:rows=0", TATAMI_EURI);
+  expect_open_fails("ref:sram=0", TATAMI_EURI);
+  expect_open_fails("ref:sram=12x", TATAMI_EURI);
+  expect_open_fails("ref:rows=256", TATAMI_EURI);
+  expect_open_fails("ref:sram", TATAMI_EURI);
+  expect_open_fails("ref:bogus=1", TATAMI_EURI);
+  assert_non_null(strstr(tatami_open_error(), "bogus"));
+  expect_open_fails("usb:", TATAMI_EUNSUPPORTED);
+  if (sim_available()) {
+    expect_open_fails("sim:profile=nope", TATAMI_EURI);
+    expect_open_fails("check:sim:profile=nope", TATAMI_EURI);
+    expect_open_fails("sim:bogus=1", TATAMI_EURI);
+  } else {
+    print_message("sim: not available yet: sim URI cases only check that opening fails\n");
+    assert_int_not_equal(tatami_open("sim:profile=nope", &dev), 0);
+    assert_int_not_equal(tatami_open("check:sim:profile=nope", &dev), 0);
+  }
+  /* good options parse, and a success clears nothing it should not */
+  assert_int_equal(tatami_open("ref:sram=4096,rows=4,cols=8", &dev), 0);
+  tatami_info in;
+  assert_int_equal(tatami_get_info(dev, &in), 0);
+  assert_int_equal(in.sram_bytes, 4096);
+  assert_int_equal(in.rows, 4);
+  assert_int_equal(in.cols, 8);
+  assert_string_equal(in.backend, "ref");
+  tatami_close(dev);
+  assert_int_equal(tatami_open("check:ref:sram=8192", &dev), 0);
+  assert_int_equal(tatami_get_info(dev, &in), 0);
+  assert_int_equal(in.sram_bytes, 8192);
+  assert_string_equal(in.backend, "check");
+  tatami_close(dev);
+}
+
+static void *open_in_thread(void *arg) {
+  (void)arg;
+  tatami_device *dev;
+  int rc = tatami_open("bar:", &dev);
+  static char copy[256];
+  snprintf(copy, sizeof copy, "%d %s", rc, tatami_open_error());
+  return copy;
+}
+
+/* The open error is per thread: a failure in another thread does not
+ * overwrite this thread's message. */
+static void test_open_error_thread_local(void **state) {
+  (void)state;
+  tatami_device *dev;
+  assert_int_equal(tatami_open("foo:", &dev), TATAMI_EURI);
+  pthread_t th;
+  void *res;
+  assert_int_equal(pthread_create(&th, NULL, open_in_thread, NULL), 0);
+  assert_int_equal(pthread_join(th, &res), 0);
+  assert_non_null(strstr((const char *)res, "bar"));
+  assert_non_null(strstr(tatami_open_error(), "foo"));
+  assert_null(strstr(tatami_open_error(), "bar"));
+}
+
+static void test_strerror(void **state) {
+  (void)state;
+  static const int codes[] = {
+      TATAMI_OK, TATAMI_EINVAL, TATAMI_ENOMEM, TATAMI_EDEVMEM, TATAMI_ESHAPE, TATAMI_EOVERFLOW,
+      TATAMI_EURI, TATAMI_ENODEV, TATAMI_EIO, TATAMI_ETIMEOUT, TATAMI_EPROTO, TATAMI_EMISMATCH,
+      TATAMI_EUNSUPPORTED, TATAMI_ESTATE, TATAMI_EDEV_BAD_CRC, TATAMI_EDEV_TRUNCATED,
+      TATAMI_EDEV_TOO_LONG, TATAMI_EDEV_BAD_OPCODE, TATAMI_EDEV_BAD_DEST, TATAMI_EDEV_BAD_LEN,
+      TATAMI_EDEV_ADDR_RANGE, TATAMI_EDEV_BAD_DTYPE, TATAMI_EDEV_BAD_ARG, TATAMI_EDEV_OVERLAP,
+      TATAMI_EDEV_SEQ};
+  const size_t n = sizeof codes / sizeof codes[0];
+  const char *unknown = tatami_strerror(-12345);
+  assert_non_null(unknown);
+  assert_non_null(tatami_strerror(1));
+  for (size_t i = 0; i < n; i++) {
+    const char *s = tatami_strerror(codes[i]);
+    assert_non_null(s);
+    assert_string_not_equal(s, unknown);
+    for (size_t j = 0; j < i; j++) assert_string_not_equal(s, tatami_strerror(codes[j]));
+  }
+  assert_non_null(strstr(tatami_strerror(TATAMI_EDEV_OVERLAP), "OVERLAP"));
+  /* harmless NULLs */
+  tatami_close(NULL);
+  assert_string_equal(tatami_last_error(NULL), "");
+}
+
+static fixture f_ref = {"ref:", NULL}, f_check = {"check:ref:", NULL}, f_sim = {"sim:", NULL};
+
+#define ON(f, fx) cmocka_unit_test_prestate_setup_teardown(f, dev_setup, dev_teardown, &fx)
+#define ALL(f) ON(f, f_ref), ON(f, f_check), ON(f, f_sim)
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      ALL(test_null_args),     ALL(test_zero_sizes),     ALL(test_overflow),
+      ALL(test_out_of_sram),   ALL(test_shapes),         ALL(test_allocator),
+      ALL(test_device_errors), ALL(test_small_gemm),     ALL(test_info_counters),
+      cmocka_unit_test(test_bad_uris),
+      cmocka_unit_test(test_open_error_thread_local),
+      cmocka_unit_test(test_strerror),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
