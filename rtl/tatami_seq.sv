@@ -86,7 +86,9 @@ module tatami_seq #(
   // ------------------------------------------------------------ constants
   localparam logic [15:0] VERSION  = `TATAMI_VERSION;
   localparam logic [31:0] SRAM32   = SRAM_BYTES;
-  localparam logic [63:0] SRAM64   = 64'(SRAM_BYTES);
+  localparam logic [32:0] SRAM33   = 33'(SRAM_BYTES);
+  localparam int          MULW     = 60;  // > 2^32 + 2^24 * 2^34: any operand end fits
+  localparam logic [MULW-1:0] SRAM_M = MULW'(SRAM_BYTES);
   localparam logic [31:0] CLK32    = CLOCK_HZ;
   localparam logic [31:0] PROF32   = PROFILE;
   localparam logic [31:0] X32      = TILE_X;
@@ -116,9 +118,11 @@ module tatami_seq #(
   logic        error_q, error_d;
   logic [7:0]  init_idx_q;
 
-  // command arguments: up to 40 payload bytes, byte i at [8*i +: 8]
+  // command arguments: the first 40 payload bytes, byte i at [8*i +: 8]
+  // (always 40 are shifted in: cheaper than a byte demux, and the bytes
+  // past LEN are never looked at)
   logic [319:0] args_q, args_d;
-  logic [5:0]   ai_q, ai_d, args_n_q, args_n_d, ai_m1;
+  logic [5:0]   ai_q, ai_d;
 
   // GEMM descriptor fields
   logic [31:0] d_a, d_b, d_c, d_m, d_n, d_k, d_lda, d_ldb, d_ldc;
@@ -126,14 +130,16 @@ module tatami_seq #(
   logic [23:0] rows_a, cols_a, rows_b, cols_b;
 
   // sequential multiplier for the range checks: end = base + (rows-1)*ld
-  logic [63:0] acc_q, acc_d, mcand_q, mcand_d;
+  logic [MULW-1:0] acc_q, acc_d, mcand_q, mcand_d;
   logic [23:0] mplier_q, mplier_d;
   logic [4:0]  mcnt_q, mcnt_d;
   logic [1:0]  pass_q, pass_d;
   logic        range_bad_q, range_bad_d;
   logic [32:0] end_a_q, end_a_d, end_b_q, end_b_d, end_c_q, end_c_d;
-  logic [63:0] mul_acc0;
-  logic [63:0] mul_mcand0;
+  logic [MULW-1:0] mul_acc0;
+  logic [MULW-1:0] mul_mcand0;
+  logic [33:0]     mul_base_x, mul_base_y;
+  logic [23:0]     mul_rows;
   logic [23:0] mul_mplier0;
 
   // WRITE copy and READ stream
@@ -160,7 +166,8 @@ module tatami_seq #(
   logic [7:0]  diff;
   logic        pl_take;
   logic [7:0]  info_byte;
-  logic [63:0] cnt_live, rd_addr_end, wr_addr_end;
+  logic [63:0] cnt_live;
+  logic [32:0] rd_addr_end, wr_addr_end;
   logic [32:0] a33, b33, c33;
 
   // ------------------------------------------------------------ fields
@@ -186,30 +193,35 @@ module tatami_seq #(
   assign c33        = {1'b0, d_c};
 
   assign wr_n        = frm_len_i[10:0] - 11'd4;
-  assign wr_addr_end = {32'b0, d_a} + {53'b0, wr_n};
-  assign rd_addr_end = {32'b0, d_a} + {48'b0, args_q[47:32]};
+  assign wr_addr_end = a33 + {22'b0, wr_n};
+  assign rd_addr_end = a33 + {17'b0, args_q[47:32]};
   assign diff        = expected_q - frm_seq_i;
-  assign ai_m1       = ai_q - 6'd1;
 
   // multiplier operands of pass_d (loaded when a pass starts)
   always_comb begin
     unique case (pass_d)
       2'd0: begin
-        mul_acc0    = {32'b0, d_a} + {40'b0, cols_a};
-        mul_mcand0  = {32'b0, d_lda};
-        mul_mplier0 = rows_a - 24'd1;
+        mul_base_x = {2'b0, d_a};
+        mul_base_y = {10'b0, cols_a};
+        mul_mcand0 = {{(MULW-32){1'b0}}, d_lda};
+        mul_rows   = rows_a;
       end
       2'd1: begin
-        mul_acc0    = {32'b0, d_b} + {40'b0, cols_b};
-        mul_mcand0  = {32'b0, d_ldb};
-        mul_mplier0 = rows_b - 24'd1;
+        mul_base_x = {2'b0, d_b};
+        mul_base_y = {10'b0, cols_b};
+        mul_mcand0 = {{(MULW-32){1'b0}}, d_ldb};
+        mul_rows   = rows_b;
       end
       default: begin  // C in bytes: c + 4*n + (m-1)*4*ldc
-        mul_acc0    = {32'b0, d_c} + {38'b0, d_n[23:0], 2'b00};
-        mul_mcand0  = {30'b0, d_ldc, 2'b00};
-        mul_mplier0 = d_m[23:0] - 24'd1;
+        mul_base_x = {2'b0, d_c};
+        mul_base_y = {8'b0, d_n[23:0], 2'b00};
+        mul_mcand0 = {{(MULW-34){1'b0}}, d_ldc, 2'b00};
+        mul_rows   = d_m[23:0];
       end
     endcase
+    // one adder and one decrement shared by the three passes
+    mul_acc0    = {{(MULW-34){1'b0}}, mul_base_x + mul_base_y};
+    mul_mplier0 = mul_rows - 24'd1;
   end
 
   // INFO record (20 bytes)
@@ -282,7 +294,6 @@ module tatami_seq #(
     error_d      = error_q;
     args_d       = args_q;
     ai_d         = ai_q;
-    args_n_d     = args_n_q;
     acc_d        = acc_q;
     mcand_d      = mcand_q;
     mplier_d     = mplier_q;
@@ -372,15 +383,15 @@ module tatami_seq #(
               end
               `TATAMI_OP_WRITE: begin
                 if (frm_len_i < 16'd5) rsp_status_d = `TATAMI_ST_BAD_LEN;
-                else begin args_n_d = 6'd4; state_d = S_ARGS; end
+                else state_d = S_ARGS;
               end
               `TATAMI_OP_READ: begin
                 if (frm_len_i != 16'd6) rsp_status_d = `TATAMI_ST_BAD_LEN;
-                else begin args_n_d = 6'd6; state_d = S_ARGS; end
+                else state_d = S_ARGS;
               end
               `TATAMI_OP_GEMM: begin
                 if (frm_len_i != 16'd40) rsp_status_d = `TATAMI_ST_BAD_LEN;
-                else begin args_n_d = 6'd40; state_d = S_ARGS; end
+                else state_d = S_ARGS;
               end
               default: rsp_status_d = `TATAMI_ST_BAD_OPCODE;
             endcase
@@ -388,19 +399,19 @@ module tatami_seq #(
         end
       end
 
-      // Read the argument bytes from the frame buffer (one per cycle,
+      // Shift payload bytes 0..39 in from the frame buffer (one per cycle,
       // each arriving one cycle after its address).
       S_ARGS: begin
-        if (ai_q != 6'd0) args_d[8*ai_m1 +: 8] = fb_rdata_i;
+        if (ai_q != 6'd0) args_d = {fb_rdata_i, args_q[319:8]};
         ai_d = ai_q + 6'd1;
-        if (ai_q == args_n_q) state_d = S_CHECK;
+        if (ai_q == 6'd40) state_d = S_CHECK;
       end
 
       S_CHECK: begin
         state_d = S_RESP;
         unique case (frm_code_i)
           `TATAMI_OP_WRITE: begin
-            if (wr_addr_end > SRAM64) rsp_status_d = `TATAMI_ST_ADDR_RANGE;
+            if (wr_addr_end > SRAM33) rsp_status_d = `TATAMI_ST_ADDR_RANGE;
             else begin
               state_d = S_WRITE;
               wi_d    = '0;
@@ -409,7 +420,7 @@ module tatami_seq #(
           `TATAMI_OP_READ: begin
             if (args_q[47:32] == 16'd0 || args_q[47:32] > 16'(`TATAMI_MAX_DATA))
               rsp_status_d = `TATAMI_ST_BAD_ARG;
-            else if (rd_addr_end > SRAM64)
+            else if (rd_addr_end > SRAM33)
               rsp_status_d = `TATAMI_ST_ADDR_RANGE;
             else begin
               rsp_len_d = args_q[42:32];
@@ -443,11 +454,11 @@ module tatami_seq #(
       S_GMUL: begin
         if (mcnt_q != 5'd24) begin
           if (mplier_q[0]) acc_d = acc_q + mcand_q;
-          mcand_d  = {mcand_q[62:0], 1'b0};
+          mcand_d  = {mcand_q[MULW-2:0], 1'b0};
           mplier_d = {1'b0, mplier_q[23:1]};
           mcnt_d   = mcnt_q + 5'd1;
         end else begin
-          if (acc_q > SRAM64) range_bad_d = 1'b1;
+          if (acc_q > SRAM_M) range_bad_d = 1'b1;
           unique case (pass_q)
             2'd0:    end_a_d = acc_q[32:0];
             2'd1:    end_b_d = acc_q[32:0];
@@ -579,7 +590,7 @@ module tatami_seq #(
       cnt_d[`TATAMI_CNT_RX_OVERRUN*CNT_W +: CNT_W] =
           cnt_q[`TATAMI_CNT_RX_OVERRUN*CNT_W +: CNT_W] + 1'b1;
     if (gemm_done) begin
-      cnt_d[`TATAMI_CNT_LAST_GEMM*CNT_W +: CNT_W] = gcyc_q + 1'b1;
+      cnt_d[`TATAMI_CNT_LAST_GEMM*CNT_W +: CNT_W] = gcyc_d;  // includes the done cycle
       cnt_d[`TATAMI_CNT_GEMM_COUNT*CNT_W +: CNT_W] =
           cnt_q[`TATAMI_CNT_GEMM_COUNT*CNT_W +: CNT_W] + 1'b1;
     end
@@ -599,7 +610,6 @@ module tatami_seq #(
       init_idx_q   <= '0;
       args_q       <= '0;
       ai_q         <= '0;
-      args_n_q     <= '0;
       acc_q        <= '0;
       mcand_q      <= '0;
       mplier_q     <= '0;
@@ -630,7 +640,6 @@ module tatami_seq #(
       init_idx_q   <= init_idx_q + 8'd1;
       args_q       <= args_d;
       ai_q         <= ai_d;
-      args_n_q     <= args_n_d;
       acc_q        <= acc_d;
       mcand_q      <= mcand_d;
       mplier_q     <= mplier_d;
