@@ -7,9 +7,10 @@
 // array's row mux and writes them W bytes at a time (port w, byte enables
 // mask columns >= N; rows >= M are skipped); with accumulate it first reads
 // old C through rc and adds (int32 wrap), one chunk per cycle, pipelined.
-// The next tile's `last` is held back (ev_stall_drain_o) until the previous
-// tile has been fully read out, so the PE output registers are never
-// overwritten early; with K >= C + 1 + rows*ceil(4*cols/W) that never stalls.
+// The next tile's `last` is held back (ev_stall_drain_o) until the drain of
+// the previous tile is far enough along that the new wavefront cannot
+// overwrite an unread PE output register; that never stalls when
+// K >= C + 2 + rows*(ceil(4*cols/W) - 1) (65 for a full 16x16 tile, W=16).
 // PORT CONTRACT (fixed):
 //  * start_i: one-cycle pulse; the descriptor inputs are valid in that cycle
 //    only (the engine latches them). The descriptor was already validated by
@@ -73,7 +74,8 @@ module tatami_gemm #(
   localparam int NCH  = (C + VPC - 1) / VPC;      // write chunks per tile row
   localparam int VSH  = $clog2(VPC);
   localparam int RW   = (R > 1) ? $clog2(R) : 1;
-  localparam int CHW  = (NCH > 1) ? $clog2(NCH) : 1;
+  localparam int CHW  = (NCH > 1) ? $clog2(NCH) : 1;  // chunk index
+  localparam int NCW  = $clog2(NCH + 1);              // chunk count
   localparam int VRW  = $clog2(R + 1);
   localparam int VCW  = $clog2(C + 1);
 
@@ -91,11 +93,15 @@ module tatami_gemm #(
   logic [VCW-1:0] vc;
 
   // drain: tile being drained, read stage, write stage
-  logic [AW-1:0] d_c_q, d_c_d;
-  logic [VRW-1:0] d_vr_q, d_vr_d;
-  logic [VCW-1:0] d_vc_q, d_vc_d;
-  logic [CHW-1:0] d_nch_q, d_nch_d;
-  logic          d_act_q, d_act_d, d_fin;
+  // n_*: the tile whose `last` entered the array (pend_q) and whose drain
+  // starts when its row 0 completes; d_*: the tile being drained.
+  logic [AW-1:0] n_c_q, n_c_d;
+  logic [VRW-1:0] n_vr_q, n_vr_d, d_vr_q, d_vr_d;
+  logic [VCW-1:0] n_vc_q, n_vc_d, d_vc_q, d_vc_d;
+  logic [NCW-1:0] n_nch_q, n_nch_d, d_nch_q, d_nch_d;
+  logic [VRW+NCW-1:0] d_left_q, d_left_d;   // drain reads left after this one
+  logic [VRW+NCW-1:0] left_ok;
+  logic          d_act_q, d_act_d;
   logic [RW-1:0] d_row_q, d_row_d;
   logic [CHW-1:0] d_ch_q, d_ch_d;
   logic [AW-1:0] d_raddr_q, d_raddr_d, d_addr_q, d_addr_d;
@@ -157,35 +163,42 @@ module tatami_gemm #(
     vc = (f_rem_n_q < 24'(C)) ? VCW'(f_rem_n_q) : VCW'(C);
     feeding     = running_q && !feed_done_q;
     is_last     = (f_krem_q == 24'd1);
-    // a tile's results live in the PE output registers until the next
-    // tile's `last` wavefront: hold that `last` until the drain has read all
-    // rows (it may go in the drain's final read cycle).
-    drain_block = pend_q && !d_fin;
+    // A tile's results live in the PE output registers until the next
+    // tile's `last` wavefront, which reaches row r at T'+r. The drain reads
+    // one chunk per cycle, rows in order, so all of its remaining reads
+    // land in time iff their count is <= (rows - 1); the count must also be
+    // <= C so the drain is free again when the new tile's row 0 completes
+    // (T'+C). One tile may wait for its drain at a time (pend_q).
+    left_ok     = (32'(d_vr_q) - 1 < C) ? (VRW+NCW)'(32'(d_vr_q) - 1) : (VRW+NCW)'(C);
+    drain_block = pend_q || (d_act_q && d_left_q > left_ok);
     fire        = feeding && a_valid && b_valid && !(is_last && drain_block);
 
     ev_busy_o          = fire;
     ev_macs_o          = fire ? MW'(vr * vc) : '0;
     ev_stall_drain_o   = feeding && is_last && drain_block;
     ev_stall_operand_o = feeding && !(a_valid && b_valid) && !(is_last && drain_block);
+  end
 
+  // feeder walk (kept apart from the block above: row0_done depends on fire)
+  always_comb begin
     f_krem_d    = f_krem_q;
     f_rem_m_d   = f_rem_m_q;
     f_rem_n_d   = f_rem_n_q;
     f_crow_d    = f_crow_q;
     f_ctile_d   = f_ctile_q;
     feed_done_d = feed_done_q;
-    pend_d      = pend_q && !d_fin;
-    d_c_d       = d_c_q;
-    d_vr_d      = d_vr_q;
-    d_vc_d      = d_vc_q;
-    d_nch_d     = d_nch_q;
+    pend_d      = pend_q && !row0_done;
+    n_c_d       = n_c_q;
+    n_vr_d      = n_vr_q;
+    n_vc_d      = n_vc_q;
+    n_nch_d     = n_nch_q;
     if (fire) begin
       if (is_last) begin
         pend_d   = 1'b1;
-        d_c_d    = f_ctile_q;
-        d_vr_d   = vr;
-        d_vc_d   = vc;
-        d_nch_d  = CHW'((32'(vc) + VPC - 1) >> VSH);
+        n_c_d    = f_ctile_q;
+        n_vr_d   = vr;
+        n_vc_d   = vc;
+        n_nch_d  = NCW'((32'(vc) + VPC - 1) >> VSH);
         f_krem_d = k_tot_q;
         if (f_rem_n_q <= 24'(C)) begin
           f_rem_n_d = n_tot_q;
@@ -225,17 +238,20 @@ module tatami_gemm #(
     for (int v = 0; v < VPC; v++) begin
       w_be_d[4*v +: 4] = {4{(32'(d_ch_q) * VPC + v) < 32'(d_vc_q)}};
     end
-    d_fin     = 1'b0;
     d_act_d   = d_act_q;
+    d_left_d  = d_left_q;
+    d_vr_d    = d_vr_q;
+    d_vc_d    = d_vc_q;
+    d_nch_d   = d_nch_q;
     d_row_d   = d_row_q;
     d_ch_d    = d_ch_q;
     d_raddr_d = d_raddr_q;
     d_addr_d  = d_addr_q;
     if (d_act_q) begin
-      if (d_ch_q == d_nch_q - 1'b1) begin
+      d_left_d = d_left_q - 1'b1;
+      if (32'(d_ch_q) == 32'(d_nch_q) - 1) begin
         d_ch_d = '0;
         if (32'(d_row_q) == 32'(d_vr_q) - 1) begin
-          d_fin   = 1'b1;
           d_act_d = 1'b0;
         end else begin
           d_row_d   = d_row_q + 1'b1;
@@ -246,12 +262,18 @@ module tatami_gemm #(
         d_ch_d   = d_ch_q + 1'b1;
         d_addr_d = d_addr_q + AW'(W);
       end
-    end else if (row0_done) begin
+    end
+    // the feeder's rule guarantees the previous drain has ended by now
+    if (row0_done) begin
       d_act_d   = 1'b1;
       d_row_d   = '0;
       d_ch_d    = '0;
-      d_raddr_d = d_c_q;
-      d_addr_d  = d_c_q;
+      d_raddr_d = n_c_q;
+      d_addr_d  = n_c_q;
+      d_vr_d    = n_vr_q;
+      d_vc_d    = n_vc_q;
+      d_nch_d   = n_nch_q;
+      d_left_d  = (VRW+NCW)'(n_vr_q) * (VRW+NCW)'(n_nch_q) - 1'b1;
     end
 
     rc_en_o   = d_act_q && acc_q;
@@ -293,10 +315,14 @@ module tatami_gemm #(
       f_ctile_q   <= '0;
       feed_done_q <= 1'b1;
       pend_q      <= 1'b0;
-      d_c_q       <= '0;
+      n_c_q       <= '0;
+      n_vr_q      <= '0;
+      n_vc_q      <= '0;
+      n_nch_q     <= '0;
       d_vr_q      <= '0;
       d_vc_q      <= '0;
       d_nch_q     <= '0;
+      d_left_q    <= '0;
       d_act_q     <= 1'b0;
       d_row_q     <= '0;
       d_ch_q      <= '0;
@@ -335,10 +361,14 @@ module tatami_gemm #(
         d_act_q     <= d_act_d;
         w_v_q       <= d_act_q;
       end
-      d_c_q     <= d_c_d;
+      n_c_q     <= n_c_d;
+      n_vr_q    <= n_vr_d;
+      n_vc_q    <= n_vc_d;
+      n_nch_q   <= n_nch_d;
       d_vr_q    <= d_vr_d;
       d_vc_q    <= d_vc_d;
       d_nch_q   <= d_nch_d;
+      d_left_q  <= d_left_d;
       d_row_q   <= d_row_d;
       d_ch_q    <= d_ch_d;
       d_raddr_q <= d_raddr_d;
