@@ -220,9 +220,17 @@ static void t_bad_dest_and_seq(void **state) {
   n = frame(fr, TILE, (uint8_t)(r->seq + 5), TATAMI_OP_WRITE, pl, sizeof pl);
   const tatami_frame *f = expect1(r, fr, n, TATAMI_ST_SEQ, 1, (uint8_t)(r->seq + 5), 1);
   assert_int_equal(f->payload[0], r->seq);
-  n = frame(fr, TILE, (uint8_t)(r->seq + 129), TATAMI_OP_WRITE, pl, sizeof pl);  /* far ahead */
-  f = expect1(r, fr, n, TATAMI_ST_SEQ, 1, (uint8_t)(r->seq + 129), 1);
+  /* the edge of the duplicate window: expected - SEQ = 129 (mod 256) is
+   * ahead, 128 is a duplicate (a READ there is simply executed again) */
+  n = frame(fr, TILE, (uint8_t)(r->seq + 127), TATAMI_OP_WRITE, pl, sizeof pl);
+  f = expect1(r, fr, n, TATAMI_ST_SEQ, 1, (uint8_t)(r->seq + 127), 1);
   assert_int_equal(f->payload[0], r->seq);
+  uint8_t rd[6];
+  tatami_put_u32(rd, 300);
+  tatami_put_u16(rd + 4, 8);
+  n = frame(fr, TILE, (uint8_t)(r->seq + 128), TATAMI_OP_READ, rd, sizeof rd);
+  f = expect1(r, fr, n, TATAMI_ST_OK, 1, (uint8_t)(r->seq + 128), 8);
+  assert_memory_equal(f->payload, r->pattern + 300, 8);
   check_area(r);
 }
 
