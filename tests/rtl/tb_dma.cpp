@@ -589,6 +589,8 @@ int main(int argc, char **argv) {
     d = ok; d.lda = 0xFFFFFFFFu; gem(d, ADDR_RANGE, "huge lda");
     d = ok; d.m = 0xFFFFFF; d.ldc = 0xFFFFFFFFu; gem(d, ADDR_RANGE, "huge C (64-bit)");
     d = ok; d.c = 0xFFFFFFF0u; gem(d, ADDR_RANGE, "C wraps 32 bits");
+    d = ok; d.m = 0x800001; gem(d, ADDR_RANGE, "m-1 = 2^23 (top multiplier bit)");
+    d = ok; d.flags = 2; d.n = 0x800001; d.ldb = 4; d.ldc = 0x800001; gem(d, ADDR_RANGE, "n-1 = 2^23");
     d = ok; d.c = 15; gem(d, OVERLAP, "C overlaps A");
     d = ok; d.c = 16; d.a = 0; d.b = 1024; gem(d, OK, "C right after A");
     d = ok; d.c = 1024 - 64 + 1; gem(d, OVERLAP, "C tail overlaps B");
