@@ -19,16 +19,35 @@ typedef struct fake {
   size_t n, pos;
   unsigned quiet;     /* timeouts handed out */
   uint8_t last_seq;   /* SEQ of the last command sent, to aim frames at */
+  int auto_hello;     /* answer HELLO with a valid INFO record, so inputs
+                         reach the command phase without finding a CRC */
+  uint8_t pend[64];
+  size_t pend_n;
 } fake;
 
 static int fake_send(void *ctx, const uint8_t *buf, size_t n) {
   fake *f = ctx;
   if (n >= 4) f->last_seq = buf[3];
+  if (f->auto_hello && n >= 5 && buf[4] == TATAMI_OP_HELLO) {
+    uint8_t info[TATAMI_INFO_BYTES] = {0x00, 0x01, 0, 0x00, 16, 16, 4, 1};
+    tatami_put_u32(info + 8, 1u << 20);
+    tatami_put_u16(info + 12, 1024);
+    info[14] = 128;
+    tatami_put_u32(info + 16, 100000000);
+    f->pend_n = tatami_frame_encode(f->pend, sizeof f->pend, 0x00, buf[3], 0, info, sizeof info);
+  }
   return 0;
 }
 
 static long fake_recv(void *ctx, uint8_t *buf, size_t max) {
   fake *f = ctx;
+  if (f->pend_n) {
+    size_t k = f->pend_n < max ? f->pend_n : max;
+    memcpy(buf, f->pend, k);
+    memmove(f->pend, f->pend + k, f->pend_n - k);
+    f->pend_n -= k;
+    return (long)k;
+  }
   if (f->pos >= f->n) {
     f->quiet++;
     return f->quiet > 200 ? TATAMI_EIO : 0;  /* bound the run even if progress continues */
@@ -78,7 +97,8 @@ static void fuzz_parser(const uint8_t *d, size_t n) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_parser(data, size);
 
-  fake f = {.in = data, .n = size, .pos = 0, .quiet = 0, .last_seq = 0};
+  fake f = {.in = data, .n = size, .pos = 0, .quiet = 0, .last_seq = 0,
+            .auto_hello = size > 0 && (data[0] & 1), .pend_n = 0};
   tatami_byte_link io = {.ctx = &f, .send = fake_send, .recv = fake_recv};
   tatami_link l;
   if (tatami_link_init(&l, &io, 0x00)) return 0;
