@@ -169,31 +169,28 @@ static const tatami_backend_ops check_ops = {
     .close = check_close,
 };
 
-int tatami_check_open(tatami_device *dev, const char *inner_uri) {
-  if (!inner_uri || !*inner_uri) {
-    tatami_set_open_error("check: needs an inner device URI, e.g. \"check:sim:\"");
-    return TATAMI_EURI;
-  }
+/* Wrap an open inner device (taking ownership of it, also on failure).
+ * Internal, not in a header: tatami_check_open uses it, and tests use it to
+ * put a deliberately faulty device under check. */
+int tatami_check_attach(tatami_device *dev, tatami_device *inner, const char *inner_uri);
+
+int tatami_check_attach(tatami_device *dev, tatami_device *inner, const char *inner_uri) {
   check_dev *ck = calloc(1, sizeof *ck);
   if (!ck) {
+    tatami_close(inner);
     tatami_set_open_error("check: out of memory");
     return TATAMI_ENOMEM;
   }
-  int rc = tatami_open(inner_uri, &ck->inner);
-  if (rc) {
-    tatami_set_open_error("check: inner device '%s': %s", inner_uri, tatami_open_error());
-    free(ck);
-    return rc;
-  }
-  const tatami_info *in = &ck->inner->info;
+  ck->inner = inner;
+  const tatami_info *in = &inner->info;
   char ref_uri[96];
   snprintf(ref_uri, sizeof ref_uri, "ref:sram=%" PRIu64 ",rows=%" PRIu32 ",cols=%" PRIu32,
            in->sram_bytes, in->rows, in->cols);
-  rc = tatami_open(ref_uri, &ck->ref);
+  int rc = tatami_open(ref_uri, &ck->ref);
   if (rc) {
     tatami_set_open_error("check: cannot model inner device '%s' with '%s': %s", inner_uri,
                           ref_uri, tatami_open_error());
-    tatami_close(ck->inner);
+    tatami_close(inner);
     free(ck);
     return rc == TATAMI_EURI ? TATAMI_EUNSUPPORTED : rc;
   }
@@ -202,4 +199,18 @@ int tatami_check_open(tatami_device *dev, const char *inner_uri) {
   dev->info = *in;
   snprintf(dev->info.backend, sizeof dev->info.backend, "check");
   return 0;
+}
+
+int tatami_check_open(tatami_device *dev, const char *inner_uri) {
+  if (!inner_uri || !*inner_uri) {
+    tatami_set_open_error("check: needs an inner device URI, e.g. \"check:sim:\"");
+    return TATAMI_EURI;
+  }
+  tatami_device *inner;
+  int rc = tatami_open(inner_uri, &inner);
+  if (rc) {
+    tatami_set_open_error("check: inner device '%s': %s", inner_uri, tatami_open_error());
+    return rc;
+  }
+  return tatami_check_attach(dev, inner, inner_uri);
 }

@@ -437,6 +437,131 @@ static void test_strerror(void **state) {
   assert_string_equal(tatami_last_error(NULL), "");
 }
 
+
+/* ------------------------------------------------------------ check: itself */
+
+/* check: must catch a device that disagrees with the reference. The faulty
+ * device is a ref: device with some of its operations wrapped; it is put
+ * under check with the internal tatami_check_attach. */
+#include "device.h"
+int tatami_check_attach(tatami_device *dev, tatami_device *inner, const char *inner_uri);
+
+typedef enum fault { FAULT_NONE, FAULT_READ_BYTE, FAULT_SWALLOW, FAULT_WRONG_STATUS,
+                     FAULT_IMMEDIATE } fault;
+#define FAULT_ADDR 0x123u
+static fault g_fault;                     /* tests run one at a time */
+static const tatami_backend_ops *g_real;  /* the wrapped ref: operations */
+static tatami_backend_ops g_faulty;
+
+static int faulty_read(tatami_device *dev, uint64_t addr, void *dst, size_t n) {
+  int rc = g_real->read(dev, addr, dst, n);
+  if (rc == 0 && g_fault == FAULT_READ_BYTE && addr <= FAULT_ADDR && FAULT_ADDR < addr + n)
+    ((uint8_t *)dst)[FAULT_ADDR - addr] ^= 0x40;
+  return rc;
+}
+static int faulty_gemm(tatami_device *dev, const tatami_gemm_desc *d) {
+  int rc = g_real->gemm(dev, d);
+  if (rc == 0 && g_fault == FAULT_IMMEDIATE) rc = g_real->sync(dev);  /* report at once */
+  return rc;
+}
+static int faulty_sync(tatami_device *dev) {
+  int rc = g_real->sync(dev);
+  if (g_fault == FAULT_SWALLOW) return 0;
+  if (g_fault == FAULT_WRONG_STATUS && rc) return TATAMI_EDEV_BAD_ARG;
+  return rc;
+}
+
+static tatami_device *open_faulty(fault f) {
+  tatami_device *inner, *dev = calloc(1, sizeof *dev);
+  assert_non_null(dev);
+  assert_int_equal(tatami_open("ref:", &inner), 0);
+  g_fault = f;
+  g_real = inner->ops;
+  g_faulty = *g_real;
+  g_faulty.name = "faulty";
+  g_faulty.read = faulty_read;
+  g_faulty.gemm = faulty_gemm;
+  g_faulty.sync = faulty_sync;
+  inner->ops = &g_faulty;
+  snprintf(inner->info.backend, sizeof inner->info.backend, "faulty");
+  assert_int_equal(tatami_check_attach(dev, inner, "faulty"), 0);
+  return dev;  /* tatami_close frees it (calloc'd like tatami_open's) */
+}
+
+static const tatami_gemm_desc good_desc = {.a = 0, .b = 64, .c = 128, .m = 4, .n = 4, .k = 4,
+                                           .lda = 4, .ldb = 4, .ldc = 4};
+
+static void test_check_clean_device(void **state) {
+  (void)state;
+  tatami_device *dev = open_faulty(FAULT_NONE);
+  uint8_t buf[512];
+  for (int i = 0; i < 512; i++) buf[i] = (uint8_t)(i * 7);
+  assert_int_equal(tatami_write(dev, 0, buf, sizeof buf), 0);
+  assert_int_equal(tatami_gemm_desc_run(dev, &good_desc), 0);
+  assert_int_equal(tatami_sync(dev), 0);
+  assert_int_equal(tatami_read(dev, 0, buf, sizeof buf), 0);
+  tatami_gemm_desc bad = good_desc;
+  bad.c = 60;
+  assert_int_equal(tatami_gemm_desc_run(dev, &bad), 0);
+  assert_int_equal(tatami_sync(dev), TATAMI_EDEV_OVERLAP);  /* agreeing errors pass through */
+  assert_int_equal(tatami_sync(dev), 0);
+  tatami_close(dev);
+}
+
+static void test_check_catches_bad_byte(void **state) {
+  (void)state;
+  tatami_device *dev = open_faulty(FAULT_READ_BYTE);
+  uint8_t buf[512], back[512];
+  for (int i = 0; i < 512; i++) buf[i] = (uint8_t)(i * 7);
+  assert_int_equal(tatami_write(dev, 0, buf, sizeof buf), 0);
+  assert_int_equal(tatami_read(dev, 0, back, 0x100), 0);  /* fault not in range */
+  assert_int_equal(tatami_read(dev, 0, back, sizeof back), TATAMI_EMISMATCH);
+  /* names the first differing address and both values: 0x123 * 7 = 0x7f5 */
+  assert_msg(dev, "0x123");
+  assert_msg(dev, "0xb5");
+  assert_msg(dev, "0xf5");
+  tatami_close(dev);
+}
+
+static void test_check_catches_swallowed_error(void **state) {
+  (void)state;
+  tatami_device *dev = open_faulty(FAULT_SWALLOW);
+  assert_int_equal(tatami_gemm_desc_run(dev, &good_desc), 0);
+  assert_int_equal(tatami_sync(dev), 0);
+  tatami_gemm_desc bad = good_desc;
+  bad.c = 60;
+  assert_int_equal(tatami_gemm_desc_run(dev, &bad), 0);
+  assert_int_equal(tatami_sync(dev), TATAMI_EMISMATCH);
+  assert_msg(dev, "OVERLAP");
+  assert_int_equal(tatami_sync(dev), 0);
+  tatami_close(dev);
+}
+
+static void test_check_catches_wrong_status(void **state) {
+  (void)state;
+  tatami_device *dev = open_faulty(FAULT_WRONG_STATUS);
+  tatami_gemm_desc bad = good_desc;
+  bad.c = 60;
+  assert_int_equal(tatami_gemm_desc_run(dev, &bad), 0);
+  assert_int_equal(tatami_sync(dev), TATAMI_EMISMATCH);
+  assert_msg(dev, "BAD_ARG");
+  assert_msg(dev, "OVERLAP");
+  tatami_close(dev);
+}
+
+/* A device may report a queued command's error at the call itself. */
+static void test_check_immediate_error(void **state) {
+  (void)state;
+  tatami_device *dev = open_faulty(FAULT_IMMEDIATE);
+  tatami_gemm_desc bad = good_desc;
+  bad.dtype_ab = 3;
+  assert_int_equal(tatami_gemm_desc_run(dev, &bad), TATAMI_EDEV_BAD_DTYPE);
+  assert_int_equal(tatami_sync(dev), 0);
+  assert_int_equal(tatami_gemm_desc_run(dev, &good_desc), 0);
+  assert_int_equal(tatami_sync(dev), 0);
+  tatami_close(dev);
+}
+
 static fixture f_ref = {"ref:", NULL}, f_check = {"check:ref:", NULL}, f_sim = {"sim:", NULL};
 
 #define ON(f, fx) cmocka_unit_test_prestate_setup_teardown(f, dev_setup, dev_teardown, &fx)
@@ -450,6 +575,11 @@ int main(void) {
       cmocka_unit_test(test_bad_uris),
       cmocka_unit_test(test_open_error_thread_local),
       cmocka_unit_test(test_strerror),
+      cmocka_unit_test(test_check_clean_device),
+      cmocka_unit_test(test_check_catches_bad_byte),
+      cmocka_unit_test(test_check_catches_swallowed_error),
+      cmocka_unit_test(test_check_catches_wrong_status),
+      cmocka_unit_test(test_check_immediate_error),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

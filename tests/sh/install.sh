@@ -67,7 +67,7 @@ static int run(const char *uri) {
         return fprintf(stderr, "%s: C[%d][%d] = %d, expected %d\n", uri, i, j, c[i * N + j],
                        want[i * N + j]), 1;
     }
-  printf("%s: ok\n", uri);
+  printf("%s ok\n", uri);
   return 0;
 }
 
