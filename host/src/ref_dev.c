@@ -29,11 +29,10 @@ static uint8_t exec(ref_dev *r, uint8_t op, const uint8_t *p, size_t len, size_t
 }
 
 /* Record a queued command's failure for sync; only the first one counts. */
-static void defer_error(tatami_device *dev, ref_dev *r, uint8_t s, const char *what) {
+static void defer_error(ref_dev *r, uint8_t s, const char *what) {
   if (r->pending) return;
   r->pending = dev_status(s);
   snprintf(r->pending_msg, sizeof r->pending_msg, "%s: %s", what, tatami_strerror(r->pending));
-  (void)dev;
 }
 
 static int ref_write(tatami_device *dev, uint64_t addr, const void *src, size_t n) {
@@ -53,7 +52,7 @@ static int ref_write(tatami_device *dev, uint64_t addr, const void *src, size_t 
     if (st != TATAMI_REF_OK) {
       char what[64];
       snprintf(what, sizeof what, "write of %zu bytes at 0x%" PRIx64, chunk, a);
-      defer_error(dev, r, st, what);
+      defer_error(r, st, what);
     }
     off += chunk;
   }
@@ -107,7 +106,7 @@ static int ref_gemm(tatami_device *dev, const tatami_gemm_desc *g) {
     char what[120];
     snprintf(what, sizeof what, "gemm %" PRIu32 "x%" PRIu32 "x%" PRIu32 " (a 0x%" PRIx32
              ", b 0x%" PRIx32 ", c 0x%" PRIx32 ")", g->m, g->n, g->k, g->a, g->b, g->c);
-    defer_error(dev, r, st, what);
+    defer_error(r, st, what);
   }
   return 0;
 }

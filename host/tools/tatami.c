@@ -49,6 +49,12 @@ static uint64_t need_u64(const char *cmd, const char *what, const char *s, uint6
   return v;
 }
 
+/* The value after option argv[*i]; a missing one is a usage error. */
+static const char *value_of(const char *cmd, int argc, char **argv, int *i) {
+  if (*i + 1 >= argc) die_usage(cmd, "option %s needs a value", argv[*i]);
+  return argv[++*i];
+}
+
 /* Report a library failure: what we were doing, the code's meaning and the
  * device's own message. */
 static int fail(tatami_device *dev, const char *what, int err) {
@@ -351,10 +357,10 @@ static uint32_t pick_dim(uint64_t *rng, uint32_t r, uint32_t c) {
 static int cmd_selftest(const char *uri, int argc, char **argv) {
   uint64_t count = 200, seed = (uint64_t)time(NULL);
   for (int i = 0; i < argc; i++) {
-    if (!strcmp(argv[i], "--count") && i + 1 < argc)
-      count = need_u64("selftest", "--count", argv[++i], 1, 100000000);
-    else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-      seed = need_u64("selftest", "--seed", argv[++i], 0, UINT64_MAX);
+    if (!strcmp(argv[i], "--count"))
+      count = need_u64("selftest", "--count", value_of("selftest", argc, argv, &i), 1, 100000000);
+    else if (!strcmp(argv[i], "--seed"))
+      seed = need_u64("selftest", "--seed", value_of("selftest", argc, argv, &i), 0, UINT64_MAX);
     else
       die_usage("selftest", "unexpected argument '%s'", argv[i]);
   }
@@ -439,8 +445,8 @@ static int cmd_gemm(const char *uri, int argc, char **argv) {
     else if (!strcmp(argv[i], "--trans-b")) flags |= TATAMI_TRANS_B;
     else if (!strcmp(argv[i], "--accumulate")) flags |= TATAMI_ACCUMULATE;
     else if (!strcmp(argv[i], "--check")) check = 1;
-    else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
-      seed = need_u64("gemm", "--seed", argv[++i], 0, UINT64_MAX);
+    else if (!strcmp(argv[i], "--seed"))
+      seed = need_u64("gemm", "--seed", value_of("gemm", argc, argv, &i), 0, UINT64_MAX);
     else if (argv[i][0] == '-' && argv[i][1] != '\0')
       die_usage("gemm", "unknown option '%s'", argv[i]);
     else if (ndims < 3) {
@@ -544,8 +550,8 @@ static int cmd_bench(const char *uri, int argc, char **argv) {
   uint64_t repeat = 3;
   for (int i = 0; i < argc; i++) {
     if (!strcmp(argv[i], "--json")) json = 1;
-    else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
-      repeat = need_u64("bench", "--repeat", argv[++i], 1, 1000000);
+    else if (!strcmp(argv[i], "--repeat"))
+      repeat = need_u64("bench", "--repeat", value_of("bench", argc, argv, &i), 1, 1000000);
     else die_usage("bench", "unexpected argument '%s'", argv[i]);
   }
   static const uint32_t cases[][3] = {{16, 16, 16}, {64, 64, 64}, {256, 256, 256}, {1024, 16, 64}};
