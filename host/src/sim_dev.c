@@ -19,8 +19,12 @@
 #include "tatami_sim.h"
 
 #define SIM_RUN_CYCLES 256u                  /* simulate this many cycles per step */
-#define SIM_QUIET_CYCLES 512u                /* idle this long = link timeout */
-#define SIM_MAX_WAIT_CYCLES 200000000ull     /* no response byte this long = give up */
+#define SIM_QUIET_CYCLES 256u                /* idle this long = link timeout */
+/* No response byte for this long = give up (TATAMI_ETIMEOUT). The longest
+ * legitimate wait is the largest GEMM that fits the SRAM: ~3e5 cycles on
+ * the sim profile at full array use, so this leaves a wide margin for a
+ * slow engine while bounding a stuck tile (the model runs ~1e5 cycles/s). */
+#define SIM_MAX_WAIT_CYCLES 20000000ull
 
 typedef struct sim_dev {
   tatami_sim *sim;
