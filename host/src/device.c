@@ -350,36 +350,36 @@ static int tensor_check(const tatami_tensor *t, const char *what) {
   return 0;
 }
 
-/* Host rows are dense; the device is little-endian. int32 rows are
- * converted byte by byte so that the code is right on any host. */
+/* Host rows are dense; the device is little-endian. int32 values are
+ * converted byte by byte so that the code is right on any host. A tensor
+ * without padding (ld == cols) moves as one transfer, otherwise row by row. */
 int tatami_tensor_upload(tatami_tensor *t, const void *host) {
   int rc = tensor_check(t, "tensor_upload");
   if (rc) return rc;
   if (!host) return tatami_dev_error(t->dev, TATAMI_EINVAL, "tensor_upload: host is NULL");
   uint32_t es = dtype_size(t->dtype);
-  size_t row_bytes = (size_t)t->cols * es;
+  int dense = t->ld == t->cols;
+  uint32_t pieces = dense ? 1 : t->rows;
+  size_t piece_elems = dense ? (size_t)t->rows * t->cols : t->cols;
+  size_t piece_bytes = piece_elems * es;
   uint8_t *buf = NULL;
-  if (t->dtype == TATAMI_INT32 && !(buf = malloc(row_bytes)))
+  if (t->dtype == TATAMI_INT32 && !(buf = malloc(piece_bytes)))
     return tatami_dev_error(t->dev, TATAMI_ENOMEM, "tensor_upload: host out of memory");
   const uint8_t *src = host;
-  if (t->ld == t->cols && t->dtype == TATAMI_INT8) {
-    rc = tatami_write(t->dev, t->addr, src, row_bytes * t->rows);
-  } else {
-    for (uint32_t r = 0; r < t->rows && rc == 0; r++) {
-      const uint8_t *row = src + (size_t)r * row_bytes;
-      if (buf) {
-        const int32_t *v = (const int32_t *)(const void *)row;
-        for (uint32_t c = 0; c < t->cols; c++) {
-          uint32_t u = (uint32_t)v[c];
-          buf[4 * c] = (uint8_t)u;
-          buf[4 * c + 1] = (uint8_t)(u >> 8);
-          buf[4 * c + 2] = (uint8_t)(u >> 16);
-          buf[4 * c + 3] = (uint8_t)(u >> 24);
-        }
-        row = buf;
+  for (uint32_t r = 0; r < pieces && rc == 0; r++) {
+    const uint8_t *piece = src + (size_t)r * piece_bytes;
+    if (buf) {
+      const int32_t *v = (const int32_t *)(const void *)piece;
+      for (size_t i = 0; i < piece_elems; i++) {
+        uint32_t u = (uint32_t)v[i];
+        buf[4 * i] = (uint8_t)u;
+        buf[4 * i + 1] = (uint8_t)(u >> 8);
+        buf[4 * i + 2] = (uint8_t)(u >> 16);
+        buf[4 * i + 3] = (uint8_t)(u >> 24);
       }
-      rc = tatami_write(t->dev, t->addr + (uint64_t)r * t->ld * es, row, row_bytes);
+      piece = buf;
     }
+    rc = tatami_write(t->dev, t->addr + (uint64_t)r * t->ld * es, piece, piece_bytes);
   }
   free(buf);
   return rc;
@@ -390,20 +390,22 @@ int tatami_tensor_download(const tatami_tensor *t, void *host) {
   if (rc) return rc;
   if (!host) return tatami_dev_error(t->dev, TATAMI_EINVAL, "tensor_download: host is NULL");
   uint32_t es = dtype_size(t->dtype);
-  size_t row_bytes = (size_t)t->cols * es;
+  int dense = t->ld == t->cols;
+  uint32_t pieces = dense ? 1 : t->rows;
+  size_t piece_elems = dense ? (size_t)t->rows * t->cols : t->cols;
+  size_t piece_bytes = piece_elems * es;
   uint8_t *dst = host;
-  if (t->ld == t->cols && t->dtype == TATAMI_INT8)
-    return tatami_read(t->dev, t->addr, dst, row_bytes * t->rows);
-  for (uint32_t r = 0; r < t->rows && rc == 0; r++) {
-    uint8_t *row = dst + (size_t)r * row_bytes;
-    rc = tatami_read(t->dev, t->addr + (uint64_t)r * t->ld * es, row, row_bytes);
+  for (uint32_t r = 0; r < pieces && rc == 0; r++) {
+    uint8_t *piece = dst + (size_t)r * piece_bytes;
+    rc = tatami_read(t->dev, t->addr + (uint64_t)r * t->ld * es, piece, piece_bytes);
     if (rc == 0 && t->dtype == TATAMI_INT32) {
-      int32_t *v = (int32_t *)(void *)row;
-      for (uint32_t c = 0; c < t->cols; c++) {
-        const uint8_t *p = row + 4 * (size_t)c;
+      /* in place: element i's bytes are exactly where element i goes */
+      int32_t *v = (int32_t *)(void *)piece;
+      for (size_t i = 0; i < piece_elems; i++) {
+        const uint8_t *p = piece + 4 * i;
         uint32_t u = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
                      (uint32_t)p[3] << 24;
-        v[c] = (int32_t)u;
+        v[i] = (int32_t)u;
       }
     }
   }

@@ -323,6 +323,54 @@ static void test_info_counters(void **state) {
   assert_true(cn.frames_ok >= 2);
 }
 
+
+/* Tensor upload/download round trips, dense and strided, int8 and int32;
+ * strided uploads leave the pads alone. */
+static void test_tensor_roundtrip(void **state) {
+  tatami_device *dev = get_dev(state);
+  tt_rng rng = {42};
+  int32_t v32[7 * 5], back32[7 * 5];
+  int8_t v8[7 * 5], back8[7 * 5];
+  for (int i = 0; i < 35; i++) {
+    v32[i] = (int32_t)(uint32_t)tt_rng_next(&rng);
+    v8[i] = (int8_t)tt_rng_next(&rng);
+  }
+  uint64_t base;
+  assert_int_equal(tatami_malloc(dev, 4 * 7 * 8, &base), 0);
+  uint8_t fill[4 * 7 * 8];
+  memset(fill, 0xA5, sizeof fill);
+  assert_int_equal(tatami_write(dev, base, fill, sizeof fill), 0);
+  const uint32_t lds[2] = {5, 8};
+  for (int dt = 0; dt < 2; dt++) {
+    for (int l = 0; l < 2; l++) {
+      tatami_tensor t;
+      tatami_dtype type = dt ? TATAMI_INT32 : TATAMI_INT8;
+      assert_int_equal(tatami_tensor_view(dev, type, 7, 5, lds[l], base, &t), 0);
+      assert_int_equal(tatami_tensor_upload(&t, dt ? (void *)v32 : (void *)v8), 0);
+      assert_int_equal(tatami_tensor_download(&t, dt ? (void *)back32 : (void *)back8), 0);
+      if (dt) assert_memory_equal(v32, back32, sizeof v32);
+      else assert_memory_equal(v8, back8, sizeof v8);
+      if (lds[l] == 8) {  /* pad of row 0: elements 5..7 */
+        uint8_t pad[12];
+        uint32_t es = dt ? 4 : 1;
+        assert_int_equal(tatami_read(dev, base + 5 * es, pad, 3 * es), 0);
+        for (uint32_t i = 0; i < 3 * es; i++) assert_int_equal(pad[i], 0xA5);
+      }
+      assert_int_equal(tatami_write(dev, base, fill, sizeof fill), 0);
+    }
+  }
+  /* byte order on the device is little-endian */
+  tatami_tensor one;
+  const int32_t x = 0x01020304;
+  uint8_t raw[4];
+  assert_int_equal(tatami_tensor_view(dev, TATAMI_INT32, 1, 1, 1, base, &one), 0);
+  assert_int_equal(tatami_tensor_upload(&one, &x), 0);
+  assert_int_equal(tatami_read(dev, base, raw, 4), 0);
+  assert_int_equal(raw[0], 4);
+  assert_int_equal(raw[3], 1);
+  assert_int_equal(tatami_sync(dev), 0);
+}
+
 /* ------------------------------------------------------------ global tests */
 
 static void expect_open_fails(const char *uri, int code) {
@@ -572,6 +620,7 @@ int main(void) {
       ALL(test_null_args),     ALL(test_zero_sizes),     ALL(test_overflow),
       ALL(test_out_of_sram),   ALL(test_shapes),         ALL(test_allocator),
       ALL(test_device_errors), ALL(test_small_gemm),     ALL(test_info_counters),
+      ALL(test_tensor_roundtrip),
       cmocka_unit_test(test_bad_uris),
       cmocka_unit_test(test_open_error_thread_local),
       cmocka_unit_test(test_strerror),
