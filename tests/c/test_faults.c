@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -264,7 +266,7 @@ static void t_uri_errors(void **state) {
   tatami_device *dev = (tatami_device *)1;
   assert_int_equal(tatami_open("sim:profile=nosuch", &dev), TATAMI_EURI);
   assert_null(dev);
-  assert_non_null(strstr(tatami_open_error(), "sim"));  /* lists the built-in profiles */
+  assert_non_null(strstr(tatami_open_error(), "tiny"));  /* lists the built-in profiles */
   assert_non_null(strstr(tatami_open_error(), "nosuch"));
   static const char *const bad[] = {
       "sim:bogus=1",  "sim:faults=1",  "sim:faults=-0.1", "sim:faults=x", "sim:baud=abc",
@@ -276,6 +278,25 @@ static void t_uri_errors(void **state) {
     if (rc != TATAMI_EURI) fail_msg("%s: got %d, want TATAMI_EURI", bad[i], rc);
     assert_true(strlen(tatami_open_error()) > 0);
   }
+  /* trace=: an FST file appears; an unwritable path is a clear error */
+  assert_int_equal(tatami_open("sim:profile=tiny,trace=/nonexistent-dir/x.fst", &dev), TATAMI_EIO);
+  assert_non_null(strstr(tatami_open_error(), "trace"));
+  char path[] = "/tmp/tatami_trace_XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  char uri[96];
+  snprintf(uri, sizeof uri, "sim:profile=tiny,trace=%s", path);
+  dev = open_ok(uri);
+  uint8_t b[4] = {1, 2, 3, 4};
+  ok(dev, tatami_write(dev, 0, b, 4), "traced write");
+  ok(dev, tatami_sync(dev), "traced sync");
+  tatami_close(dev);
+  struct stat stt;
+  assert_int_equal(stat(path, &stt), 0);
+  assert_true(stt.st_size > 100);
+  unlink(path);
+
   dev = open_ok("sim:profile=tiny,seed=5");
   tatami_info info;
   ok(dev, tatami_get_info(dev, &info), "info");
