@@ -10,14 +10,18 @@
 // The next tile's `last` is held back (ev_stall_drain_o) until the drain of
 // the previous tile is far enough along that the new wavefront cannot
 // overwrite an unread PE output register; that never stalls when
-// K >= C + 2 + rows*(ceil(4*cols/W) - 1) (65 for a full 16x16 tile, W=16).
+// K >= C + 1 + rows*(ceil(4*cols/W) - 1) (rows <= C + 1; 65 for a full
+// 16x16 tile with W=16). Throughput limits of the streamers: see
+// tatami_stream (a TRANSPOSED k chunk of kc < W vectors costs max(kc, rows)).
+// Cycles of a GEMM = startup (2 DIRECT, ~L+2 TRANSPOSED) + tiles*K + stalls
+// + drain tail (C + 2 + rows*chunks of the last tile).
 // PORT CONTRACT (fixed):
 //  * start_i: one-cycle pulse; the descriptor inputs are valid in that cycle
 //    only (the engine latches them). The descriptor was already validated by
 //    the sequencer (docs/protocol.md GEMM checks), so every address the
 //    engine WRITES is inside the SRAM; reads of lanes outside M/N/K may wrap
 //    and are masked.
-//  * busy_o is high from the cycle after start_i until done_o.
+//  * busy_o is high from the cycle after start_i until done_o (inclusive).
 //  * done_o: one-cycle pulse in the cycle after the last C write was issued.
 //  * While busy_o, the engine owns all four SRAM ports (ra, rb, rc, w); the
 //    sequencer drives them only when the engine is idle. SRAM read data
