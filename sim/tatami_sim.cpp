@@ -87,7 +87,8 @@ struct tatami_sim {
   uint64_t byte_cycles = 0;
   uint64_t rx_timer = 0;        // UART: cycles until the byte in flight lands
   bool rx_inflight = false;     // UART: a byte is being shifted in
-  uint8_t rx_byte = 0;
+  uint8_t rx_shift = 0;         // UART: the byte being shifted in
+  uint8_t rx_byte = 0;          // UART: the byte offered to the tile
   bool rx_present = false;      // a byte is offered to the tile this cycle
   uint64_t tx_timer = 0;        // UART: cycles until the transmitter is free
   bool tx_inflight = false;
@@ -174,11 +175,12 @@ void step(tatami_sim *s, bool rst_n) {
     if (s->rx_inflight && --s->rx_timer == 0) {
       s->rx_inflight = false;
       s->rx_present = true;
+      s->rx_byte = s->rx_shift;
     }
     // The next start bit follows the previous stop bit at once: one byte
     // every byte_cycles, like a UART sending back to back.
     if (!s->rx_inflight && !s->to_tile.empty()) {
-      s->rx_byte = s->to_tile.front();
+      s->rx_shift = s->to_tile.front();
       s->to_tile.pop_front();
       s->rx_inflight = true;
       s->rx_timer = s->byte_cycles;
