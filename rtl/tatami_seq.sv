@@ -98,6 +98,8 @@ module tatami_seq #(
   localparam logic [31:0] CRED32   = CREDITS;
   localparam logic [7:0]  MY_ADDR  = {X32[3:0], Y32[3:0]};
   localparam int          NCNT     = `TATAMI_NUM_COUNTERS;
+  // Status cache entry of a SEQ never executed since reset (not a status).
+  localparam logic [7:0]  ST_NONE  = 8'hFF;
 
   typedef enum logic [3:0] {
     S_INIT, S_IDLE, S_DISPATCH, S_ARGS, S_CHECK, S_GMUL, S_GCHK2,
@@ -327,11 +329,11 @@ module tatami_seq #(
     cache_wdata  = rsp_status_q;
 
     unique case (state_q)
-      // Give every cache entry a defined value (OK) after reset.
+      // Mark every cache entry "never executed" after reset.
       S_INIT: begin
         cache_we    = 1'b1;
         cache_waddr = init_idx_q;
-        cache_wdata = `TATAMI_ST_OK;
+        cache_wdata = ST_NONE;
         if (init_idx_q == 8'hFF) state_d = S_IDLE;
       end
 
@@ -352,7 +354,12 @@ module tatami_seq #(
           rsp_status_d = `TATAMI_ST_BAD_DEST;
         end else begin
           inc_ok = 1'b1;
-          if (frm_code_i != `TATAMI_OP_HELLO && diff > 8'd128) begin
+          // A "duplicate" of a SEQ that never ran since reset has no status
+          // to replay; answering SEQ (not executed) is safer than a fake OK.
+          if (frm_code_i != `TATAMI_OP_HELLO &&
+              (diff > 8'd128 || (diff != 8'd0 && cache_rd_q == ST_NONE &&
+                                 frm_code_i != `TATAMI_OP_INFO && frm_code_i != `TATAMI_OP_READ &&
+                                 frm_code_i != `TATAMI_OP_COUNTERS))) begin
             rsp_status_d = `TATAMI_ST_SEQ;  // ahead: a frame was lost
             rsp_len_d    = 11'd1;
             kind_d       = K_SEQ;

@@ -307,6 +307,13 @@ int main(int argc, char **argv) {
     expect_status(i, OK, "INFO");
     CHECK(i.pl == r.pl, "INFO differs from HELLO's record");
     CHECK(!top->error_o, "error_o after OK");
+    // a non-idempotent "duplicate" of a SEQ that never ran since reset has no
+    // cached status: answered SEQ (expected), not executed
+    Resp r2 = cmd_seq(30, OP_WRITE, wr_payload(0, {1, 2, 3}), "never-run dup");
+    expect_status(r2, SEQ, "duplicate of a never-executed SEQ");
+    CHECK(r2.pl.size() == 1 && r2.pl[0] == seq_next, "SEQ payload for never-run dup");
+    Resp r3 = cmd_seq(31, OP_INFO, {}, "never-run dup INFO");
+    expect_status(r3, OK, "idempotent duplicate of a never-executed SEQ runs");
   }
 
   // ------------------------------------------------ fill the SRAM, then random WRITE/READ
