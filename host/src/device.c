@@ -103,12 +103,12 @@ int tatami_open(const char *uri, tatami_device **out) {
     return TATAMI_ENOMEM;
   }
   int rc = open_fn(dev, opts);
-  if (rc == 0 && (!dev->ops || dev->info.sram_bytes == 0 || dev->info.rows == 0 ||
-                  dev->info.cols == 0)) {
-    /* A backend that "succeeds" without a usable geometry would make every
-     * later check meaningless. */
+  if (rc == 0 && (!dev->ops || !dev->ops->write || !dev->ops->read || !dev->ops->gemm ||
+                  dev->info.sram_bytes == 0 || dev->info.rows == 0 || dev->info.cols == 0)) {
+    /* A backend that "succeeds" without its basic operations or a usable
+     * geometry would make every later call or check meaningless. */
     if (dev->ops && dev->ops->close) dev->ops->close(dev);
-    tatami_set_open_error("%s: the device reported an unusable geometry "
+    tatami_set_open_error("%s: the backend is incomplete or reported an unusable geometry "
                           "(sram %llu bytes, %ux%u array)", uri,
                           (unsigned long long)dev->info.sram_bytes, dev->info.rows,
                           dev->info.cols);
