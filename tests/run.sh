@@ -25,8 +25,8 @@ run() {  # run NAME CMD...
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-run rtl-lint        make -s lint
-run rtl-synth-ice40 make -s synth-check
+run rtl-lint        make -s BUILD="$BUILD" lint
+run rtl-synth-ice40 make -s BUILD="$BUILD" synth-check
 for tb in "$BUILD"/rtltb/*/V*; do
   [ -x "$tb" ] && run "rtl-$(basename "$tb" | sed 's/^Vtb_//')" "$tb"
 done

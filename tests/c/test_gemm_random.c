@@ -34,14 +34,6 @@ static int group_setup(void **state) {
   static ctx c;
   c.uri = "check:sim:";
   int rc = tatami_open(c.uri, &c.dev);
-  if (rc == TATAMI_EUNSUPPORTED) {
-    /* Temporary, until the sim: backend is integrated. */
-    fprintf(stderr, "\n*** test_gemm_random: sim: IS NOT AVAILABLE (%s): RUNNING ON ref: ***\n"
-            "*** THE SIMULATED TILE WAS NOT TESTED ***\n\n", tatami_open_error());
-    printf("*** sim: skipped: running on ref: ***\n");
-    c.uri = "ref:";
-    rc = tatami_open(c.uri, &c.dev);
-  }
   if (rc) {
     fprintf(stderr, "cannot open %s: %s: %s\n", c.uri, tatami_strerror(rc), tatami_open_error());
     return -1;
