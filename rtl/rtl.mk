@@ -30,7 +30,7 @@ $(BUILD)/rtltb/$(1)/V$(1): tests/rtl/$(1).sv tests/rtl/$(1).cpp $(RTL_SRCS) $(RT
 	@mkdir -p $$(dir $$@)
 	$(VERILATOR) --cc --exe --build -j $(JOBS) -O3 $(VFLAGS_COMMON) -Itests/rtl \
 	  --top-module $(1) --Mdir $$(dir $$@) -o V$(1) \
-	  -CFLAGS "-O1 -std=c++17" $(RTL_SRCS) tests/rtl/$(1).sv tests/rtl/$(1).cpp >$$(dir $$@)build.log 2>&1 \
+	  -CFLAGS "-O1 -std=c++17" $(addprefix $(CURDIR)/,$(RTL_SRCS)) $(CURDIR)/tests/rtl/$(1).sv $(CURDIR)/tests/rtl/$(1).cpp >$$(dir $$@)build.log 2>&1 \
 	  || { cat $$(dir $$@)build.log; exit 1; }
 endef
 $(foreach t,$(RTL_TBS),$(eval $(call RTL_TB_RULE,$(t))))
