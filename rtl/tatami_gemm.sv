@@ -10,11 +10,11 @@
 // The next tile's `last` is held back (ev_stall_drain_o) until the drain of
 // the previous tile is far enough along that the new wavefront cannot
 // overwrite an unread PE output register; that never stalls when
-// K >= C + 1 + rows*(ceil(4*cols/W) - 1) (rows <= C + 1; 65 for a full
+// K >= C + rows*(ceil(4*cols/W) - 1) (rows <= C; 64 for a full
 // 16x16 tile with W=16). Throughput limits of the streamers: see
 // tatami_stream (a TRANSPOSED k chunk of kc < W vectors costs max(kc, rows)).
 // Cycles of a GEMM = startup (2 DIRECT, ~L+2 TRANSPOSED) + tiles*K + stalls
-// + drain tail (C + 2 + rows*chunks of the last tile).
+// + drain tail (C + 1 + rows*chunks of the last tile).
 // PORT CONTRACT (fixed):
 //  * start_i: one-cycle pulse; the descriptor inputs are valid in that cycle
 //    only (the engine latches them). The descriptor was already validated by
@@ -105,10 +105,17 @@ module tatami_gemm #(
   logic [NCW-1:0] n_nch_q, n_nch_d, d_nch_q, d_nch_d;
   logic [VRW+NCW-1:0] d_left_q, d_left_d;   // drain reads left after this one
   logic [VRW+NCW-1:0] left_ok;
-  logic          d_act_q, d_act_d;
+  logic          d_act_q, d_act_d, d_go;
   logic [RW-1:0] d_row_q, d_row_d;
   logic [CHW-1:0] d_ch_q, d_ch_d;
   logic [AW-1:0] d_raddr_q, d_raddr_d, d_addr_q, d_addr_d;
+  logic [RW-1:0] cur_row;
+  logic [CHW-1:0] cur_ch;
+  logic [AW-1:0] cur_raddr, cur_addr;
+  logic [VRW-1:0] cur_vr;
+  logic [VCW-1:0] cur_vc;
+  logic [NCW-1:0] cur_nch;
+  logic [VRW+NCW-1:0] cur_left;
   logic          w_v_q;
   logic [AW-1:0] w_addr_q;
   logic [8*W-1:0] w_data_q, w_data_d;
@@ -171,9 +178,9 @@ module tatami_gemm #(
     // tile's `last` wavefront, which reaches row r at T'+r. The drain reads
     // one chunk per cycle, rows in order, so all of its remaining reads
     // land in time iff their count is <= (rows - 1); the count must also be
-    // <= C so the drain is free again when the new tile's row 0 completes
-    // (T'+C). One tile may wait for its drain at a time (pend_q).
-    left_ok     = (32'(d_vr_q) - 1 < C) ? (VRW+NCW)'(32'(d_vr_q) - 1) : (VRW+NCW)'(C);
+    // <= C - 1 so the drain is free again when the new tile's row 0
+    // completes (T'+C). One tile may wait for its drain at a time (pend_q).
+    left_ok     = (d_vr_q < VRW'(C)) ? (VRW+NCW)'(32'(d_vr_q) - 1) : (VRW+NCW)'(C - 1);
     drain_block = pend_q || (d_act_q && d_left_q > left_ok);
     fire        = feeding && a_valid && b_valid && !(is_last && drain_block);
 
@@ -226,62 +233,71 @@ module tatami_gemm #(
     .last_i      (is_last),
     .a_i         (a_vec),
     .b_i         (b_vec),
-    .rd_row_i    (d_row_q),
+    .rd_row_i    (cur_row),
     .rd_data_o   (row_data),
     .row0_done_o (row0_done)
   );
 
   // ---------------------------------------------------------------- drain
   // Row r of a tile is readable from T+r+C (T: its last entered the array);
-  // the drain starts at T+C+1 and reads one W-byte chunk per cycle, so it
-  // never overtakes the wavefront.
+  // the drain reads row 0 in cycle T+C (when row0_done) and then one W-byte
+  // chunk per cycle, rows in order, so it never overtakes the wavefront.
+  // cur_*: the read done this cycle (the first one comes from n_*).
+  always_comb begin
+    d_go = d_act_q || row0_done;
+    if (row0_done) begin   // the feeder's rule: the previous drain has ended
+      cur_row   = '0;
+      cur_ch    = '0;
+      cur_raddr = n_c_q;
+      cur_addr  = n_c_q;
+      cur_vr    = n_vr_q;
+      cur_vc    = n_vc_q;
+      cur_nch   = n_nch_q;
+      cur_left  = (VRW+NCW)'(n_vr_q) * (VRW+NCW)'(n_nch_q) - 1'b1;
+    end else begin
+      cur_row   = d_row_q;
+      cur_ch    = d_ch_q;
+      cur_raddr = d_raddr_q;
+      cur_addr  = d_addr_q;
+      cur_vr    = d_vr_q;
+      cur_vc    = d_vc_q;
+      cur_nch   = d_nch_q;
+      cur_left  = d_left_q;
+    end
+  end
+
   always_comb begin
     row_pad = '0;
     row_pad[32*C-1:0] = row_data;
-    w_data_d = row_pad[8*W*d_ch_q +: 8*W];
+    w_data_d = row_pad[8*W*cur_ch +: 8*W];
     for (int v = 0; v < VPC; v++) begin
-      w_be_d[4*v +: 4] = {4{(32'(d_ch_q) * VPC + v) < 32'(d_vc_q)}};
+      w_be_d[4*v +: 4] = {4{(32'(cur_ch) * VPC + v) < 32'(cur_vc)}};
     end
-    d_act_d   = d_act_q;
-    d_left_d  = d_left_q;
-    d_vr_d    = d_vr_q;
-    d_vc_d    = d_vc_q;
-    d_nch_d   = d_nch_q;
-    d_row_d   = d_row_q;
-    d_ch_d    = d_ch_q;
-    d_raddr_d = d_raddr_q;
-    d_addr_d  = d_addr_q;
-    if (d_act_q) begin
-      d_left_d = d_left_q - 1'b1;
-      if (32'(d_ch_q) == 32'(d_nch_q) - 1) begin
-        d_ch_d = '0;
-        if (32'(d_row_q) == 32'(d_vr_q) - 1) begin
-          d_act_d = 1'b0;
-        end else begin
-          d_row_d   = d_row_q + 1'b1;
-          d_raddr_d = d_raddr_q + ldc4_q;
-          d_addr_d  = d_raddr_q + ldc4_q;
-        end
+    d_act_d   = d_go;
+    d_left_d  = cur_left - 1'b1;
+    d_vr_d    = cur_vr;
+    d_vc_d    = cur_vc;
+    d_nch_d   = cur_nch;
+    d_row_d   = cur_row;
+    d_ch_d    = cur_ch;
+    d_raddr_d = cur_raddr;
+    d_addr_d  = cur_addr;
+    if (32'(cur_ch) == 32'(cur_nch) - 1) begin
+      d_ch_d = '0;
+      if (32'(cur_row) == 32'(cur_vr) - 1) begin
+        d_act_d = 1'b0;
       end else begin
-        d_ch_d   = d_ch_q + 1'b1;
-        d_addr_d = d_addr_q + AW'(W);
+        d_row_d   = cur_row + 1'b1;
+        d_raddr_d = cur_raddr + ldc4_q;
+        d_addr_d  = cur_raddr + ldc4_q;
       end
-    end
-    // the feeder's rule guarantees the previous drain has ended by now
-    if (row0_done) begin
-      d_act_d   = 1'b1;
-      d_row_d   = '0;
-      d_ch_d    = '0;
-      d_raddr_d = n_c_q;
-      d_addr_d  = n_c_q;
-      d_vr_d    = n_vr_q;
-      d_vc_d    = n_vc_q;
-      d_nch_d   = n_nch_q;
-      d_left_d  = (VRW+NCW)'(n_vr_q) * (VRW+NCW)'(n_nch_q) - 1'b1;
+    end else begin
+      d_ch_d   = cur_ch + 1'b1;
+      d_addr_d = cur_addr + AW'(W);
     end
 
-    rc_en_o   = d_act_q && acc_q;
-    rc_addr_o = d_addr_q;
+    rc_en_o   = d_go && acc_q;
+    rc_addr_o = cur_addr;
 
     // write stage: one cycle behind, so old C (rc) has arrived
     w_en_o   = w_v_q;
@@ -363,7 +379,7 @@ module tatami_gemm #(
         feed_done_q <= feed_done_d;
         pend_q      <= pend_d;
         d_act_q     <= d_act_d;
-        w_v_q       <= d_act_q;
+        w_v_q       <= d_go;
       end
       n_c_q     <= n_c_d;
       n_vr_q    <= n_vr_d;
@@ -377,7 +393,7 @@ module tatami_gemm #(
       d_ch_q    <= d_ch_d;
       d_raddr_q <= d_raddr_d;
       d_addr_q  <= d_addr_d;
-      w_addr_q  <= d_addr_q;
+      w_addr_q  <= cur_addr;
       w_data_q  <= w_data_d;
       w_be_q    <= w_be_d;
     end
