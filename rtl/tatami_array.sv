@@ -24,86 +24,82 @@ module tatami_array #(
   output logic [32*C-1:0] rd_data_o, // lane c = result of PE(rd_row_i, c)
   output logic           row0_done_o
 );
-  // Interconnect, flattened (plain vectors, so yosys sees no memories):
-  // a/valid/last of PE(r,c)'s input at index r*(C+1)+c (c = C: right edge),
-  // b/valid of PE(r,c)'s input at index r*C+c (r = R: bottom edge).
-  localparam int NA = R * (C + 1);
-  localparam int NB = (R + 1) * C;
-  logic [8*NA-1:0]    a_w;
-  logic [NA-1:0]      av_w, last_w;
-  logic [8*NB-1:0]    b_w;
-  logic [NB-1:0]      bv_w;
-  logic [32*R*C-1:0]  res_w;
+  // Interconnect: a/valid/last between columns, b/valid between rows.
+  logic [7:0]  a_w     [R][C+1];
+  logic        av_w    [R][C+1];
+  logic        last_w  [R][C+1];
+  logic [7:0]  b_w     [R+1][C];
+  logic        bv_w    [R+1][C];
+  logic [31:0] res_w   [R][C];
 
   // ---------------------------------------------------------------- skew
-  // Row r: an r-deep shift register of {last, valid, a} (10 bits a stage).
   for (genvar r = 0; r < R; r++) begin : g_skew_a
     if (r == 0) begin : g_direct
-      assign a_w[7:0]  = a_i[7:0];
-      assign av_w[0]   = in_valid_i;
-      assign last_w[0] = last_i;
+      assign a_w[0][0]    = a_i[7:0];
+      assign av_w[0][0]   = in_valid_i;
+      assign last_w[0][0] = last_i;
     end else begin : g_delay
+      // r-deep shift register of {last, valid, a}, 10 bits a stage
       logic [10*r-1:0] sh_q;
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) sh_q <= '0;
-        else sh_q <= (10*r)'({sh_q, last_i, in_valid_i, a_i[8*r +: 8]});  // shift in at stage 0
+        else         sh_q <= (10*r)'({sh_q, last_i, in_valid_i, a_i[8*r +: 8]});
       end
-      assign {last_w[r*(C+1)], av_w[r*(C+1)], a_w[8*r*(C+1) +: 8]} = sh_q[10*(r-1) +: 10];
+      assign {last_w[r][0], av_w[r][0], a_w[r][0]} = sh_q[10*(r-1) +: 10];
     end
   end
 
-  // Column c: a c-deep shift register of {valid, b} (9 bits a stage).
   for (genvar c = 0; c < C; c++) begin : g_skew_b
     if (c == 0) begin : g_direct
-      assign b_w[7:0] = b_i[7:0];
-      assign bv_w[0]  = in_valid_i;
+      assign b_w[0][0]  = b_i[7:0];
+      assign bv_w[0][0] = in_valid_i;
     end else begin : g_delay
+      // c-deep shift register of {valid, b}, 9 bits a stage
       logic [9*c-1:0] sh_q;
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) sh_q <= '0;
-        else sh_q <= (9*c)'({sh_q, in_valid_i, b_i[8*c +: 8]});
+        else         sh_q <= (9*c)'({sh_q, in_valid_i, b_i[8*c +: 8]});
       end
-      assign {bv_w[c], b_w[8*c +: 8]} = sh_q[9*(c-1) +: 9];
+      assign {bv_w[0][c], b_w[0][c]} = sh_q[9*(c-1) +: 9];
     end
   end
 
   // ---------------------------------------------------------------- PEs
   for (genvar r = 0; r < R; r++) begin : g_row
     for (genvar c = 0; c < C; c++) begin : g_col
-      localparam int IA = r * (C + 1) + c;
-      localparam int IB = r * C + c;
       tatami_pe u_pe (
         .clk_i,
         .rst_ni,
-        .a_i       (a_w[8*IA +: 8]),
-        .a_valid_i (av_w[IA]),
-        .last_i    (last_w[IA]),
-        .b_i       (b_w[8*IB +: 8]),
-        .b_valid_i (bv_w[IB]),
-        .a_o       (a_w[8*(IA+1) +: 8]),
-        .a_valid_o (av_w[IA+1]),
-        .last_o    (last_w[IA+1]),
-        .b_o       (b_w[8*(IB+C) +: 8]),
-        .b_valid_o (bv_w[IB+C]),
-        .res_o     (res_w[32*IB +: 32])
+        .a_i       (a_w[r][c]),
+        .a_valid_i (av_w[r][c]),
+        .last_i    (last_w[r][c]),
+        .b_i       (b_w[r][c]),
+        .b_valid_i (bv_w[r][c]),
+        .a_o       (a_w[r][c+1]),
+        .a_valid_o (av_w[r][c+1]),
+        .last_o    (last_w[r][c+1]),
+        .b_o       (b_w[r+1][c]),
+        .b_valid_o (bv_w[r+1][c]),
+        .res_o     (res_w[r][c])
       );
     end
   end
 
   // ---------------------------------------------------------------- read-out
-  assign rd_data_o = res_w[32*C*rd_row_i +: 32*C];
+  always_comb begin
+    rd_data_o = '0;
+    for (int c = 0; c < C; c++) rd_data_o[32*c +: 32] = res_w[rd_row_i][c];
+  end
   // last_o of PE(0,C-1) (registered, qualified by valid): row 0 complete.
-  assign row0_done_o = last_w[C];
+  assign row0_done_o = last_w[0][C];
 
-  // The outputs past the right and bottom edges are not used.
+  // The outputs past the array edges are not used.
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused;
   always_comb begin
-    unused = ^b_w[8*R*C +: 8*C] ^ (^bv_w[R*C +: C]);
-    for (int r = 0; r < R; r++) begin
-      unused = unused ^ (^a_w[8*(r*(C+1)+C) +: 8]) ^ av_w[r*(C+1)+C];
-      if (r > 0) unused = unused ^ last_w[r*(C+1)+C];
-    end
+    unused = 1'b0;
+    for (int r = 0; r < R; r++) unused = unused ^ (^a_w[r][C]) ^ av_w[r][C] ^ (r > 0 && last_w[r][C]);
+    for (int c = 0; c < C; c++) unused = unused ^ (^b_w[R][c]) ^ bv_w[R][c];
   end
   /* verilator lint_on UNUSEDSIGNAL */
 endmodule
