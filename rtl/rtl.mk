@@ -22,11 +22,13 @@ $(BUILD)/synth/tiny.json: $(RTL_SRCS) $(RTL_HDRS)
 	  chparam $(TINY_PARAMS) tatami_tile; synth_ice40 -top tatami_tile -json $@; \
 	  tee -o $(BUILD)/synth/tiny_stat.txt stat"
 
+# Testbenches may include each other (tb_gemm_small includes tb_gemm): depend on all.
+RTL_TB_FILES := $(wildcard tests/rtl/*.sv tests/rtl/*.cpp tests/rtl/*.h)
 RTL_TBS := $(patsubst tests/rtl/%.cpp,%,$(wildcard tests/rtl/tb_*.cpp))
 RTL_TB_BINS := $(foreach t,$(RTL_TBS),$(BUILD)/rtltb/$(t)/V$(t))
 
 define RTL_TB_RULE
-$(BUILD)/rtltb/$(1)/V$(1): tests/rtl/$(1).sv tests/rtl/$(1).cpp $(RTL_SRCS) $(RTL_HDRS) | deps
+$(BUILD)/rtltb/$(1)/V$(1): tests/rtl/$(1).sv tests/rtl/$(1).cpp $(RTL_TB_FILES) $(RTL_SRCS) $(RTL_HDRS) | deps
 	@mkdir -p $$(dir $$@)
 	$(VERILATOR) --cc --exe --build -j $(JOBS) -O3 $(VFLAGS_COMMON) -Itests/rtl \
 	  --top-module $(1) --Mdir $$(dir $$@) -o V$(1) \
