@@ -1,17 +1,18 @@
 // Icarus Verilog replay of a command byte stream into tatami_tile (sim
 // profile), for the simulator speed comparison. Feeds +stream=FILE (hex, one
 // byte a line) over the valid/ready link, always takes response bytes, and
-// stops when everything was sent and the tile has been idle for 64 cycles.
+// stops when everything was sent and the tile has been idle for 64 cycles,
+// or after +max_cycles=N cycles (Icarus is slow on this RTL: see README).
 `timescale 1ns / 1ps
 module icarus_tb;
-  localparam int MAXB = 1 << 21;
+  localparam int MAXB = 1 << 18;
   logic clk = 1'b0, rst_n = 1'b0;
   logic [7:0] stream [MAXB];
   logic [7:0] rx_data;
   logic rx_valid, rx_ready, tx_valid, idle, busy, err;
   logic [7:0] tx_data;
   logic [63:0] dbg;
-  integer nbytes, pos, cycles, quiet, rx_count;
+  integer nbytes, pos, cycles, quiet, rx_count, max_cycles;
   string path;
 
   tatami_tile #(.R(16), .C(16), .SRAM_BYTES(1 << 20), .W(16), .PROFILE(0), .CREDITS(4),
@@ -35,6 +36,7 @@ module icarus_tb;
     nbytes = 0;
     while (nbytes < MAXB && stream[nbytes] !== 8'hxx) nbytes++;
     pos = 0; cycles = 0; quiet = 0; rx_count = 0;
+    if (!$value$plusargs("max_cycles=%d", max_cycles)) max_cycles = 0;
     repeat (4) @(posedge clk);
     rst_n = 1'b1;
   end
@@ -44,6 +46,12 @@ module icarus_tb;
     if (rx_valid && rx_ready) pos <= pos + 1;
     if (tx_valid) rx_count <= rx_count + 1;
     quiet <= (pos >= nbytes && idle) ? quiet + 1 : 0;
+    if (cycles % 100 == 0 && $test$plusargs("progress"))
+      $display("icarus: cycle %0d pos %0d/%0d out %0d idle %0d", cycles, pos, nbytes, rx_count, idle);
+    if (max_cycles != 0 && cycles == max_cycles) begin
+      $display("icarus: stopped at max_cycles: cycles=%0d bytes_in=%0d bytes_out=%0d", cycles, pos, rx_count);
+      $finish;
+    end
     if (quiet == 64) begin
       $display("icarus: cycles=%0d bytes_in=%0d bytes_out=%0d", cycles - 64, nbytes, rx_count);
       $finish;

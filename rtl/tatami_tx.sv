@@ -75,7 +75,9 @@ module tatami_tx (
           idx_d = idx_q + 1'b1;
           if (idx_q[2:0] == 3'd4) begin
             idx_d   = '0;
-            state_d = (len_q == '0) ? T_CRC : T_PAY;
+            // if/else, not ?:, because Icarus wants an explicit enum cast for ?:
+            if (len_q == '0) state_d = T_CRC;
+            else             state_d = T_PAY;
           end
         end
       end
