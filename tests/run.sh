@@ -49,7 +49,7 @@ if [ "${TATAMI_LONG:-0}" = 1 ]; then  # soaks for 'make test-long'
   run long-selftest-5000   "$BUILD/bin/tatami" selftest -d check:sim: --count 5000 --seed 11
   run long-selftest-faults "$BUILD/bin/tatami" selftest -d "check:sim:faults=0.02,seed=5" --count 500 --seed 12
   run long-selftest-tiny   "$BUILD/bin/tatami" selftest -d check:sim:profile=tiny --count 3000 --seed 13
-  run long-selftest-uart   "$BUILD/bin/tatami" selftest -d "check:sim:baud=3000000,clock=30000000" --count 100 --seed 14
+  run long-selftest-uart   "$BUILD/bin/tatami" selftest -d "check:sim:baud=3000000,clock=30000000" --count 30 --seed 14
   for f in "$BUILD"/fuzz/fuzz_*; do
     [ -x "$f" ] && run "long-fuzz-$(basename "$f" | sed 's/^fuzz_//')" "$f" -max_total_time=600 -seed=2 "$LOGDIR/corpus-$(basename "$f")"
   done
