@@ -86,20 +86,28 @@ module tatami_array #(
   end
 
   // ---------------------------------------------------------------- read-out
+  logic [32*C-1:0] rd_data_o_c;
   always_comb begin
-    rd_data_o = '0;
-    for (int c = 0; c < C; c++) rd_data_o[32*c +: 32] = res_w[rd_row_i][c];
+    rd_data_o_c = '0;
+    for (int c = 0; c < C; c++) rd_data_o_c[32*c +: 32] = res_w[rd_row_i][c];
+    // written once per evaluation (no intermediate values: Icarus wakes
+    // every always_comb reading them on each write)
+    rd_data_o = rd_data_o_c;
   end
   // last_o of PE(0,C-1) (registered, qualified by valid): row 0 complete.
   assign row0_done_o = last_w[0][C];
 
   // The outputs past the array edges are not used.
   /* verilator lint_off UNUSEDSIGNAL */
+  logic [R-1:0] unused_r;
+  logic [C-1:0] unused_c;
   logic unused;
-  always_comb begin
-    unused = 1'b0;
-    for (int r = 0; r < R; r++) unused = unused ^ (^a_w[r][C]) ^ av_w[r][C] ^ (r > 0 && last_w[r][C]);
-    for (int c = 0; c < C; c++) unused = unused ^ (^b_w[R][c]) ^ bv_w[R][c];
+  for (genvar r = 0; r < R; r++) begin : g_unused_r
+    assign unused_r[r] = (^a_w[r][C]) ^ av_w[r][C] ^ (r > 0 && last_w[r][C]);
   end
+  for (genvar c = 0; c < C; c++) begin : g_unused_c
+    assign unused_c[c] = (^b_w[R][c]) ^ bv_w[R][c];
+  end
+  assign unused = (^unused_r) ^ (^unused_c);
   /* verilator lint_on UNUSEDSIGNAL */
 endmodule

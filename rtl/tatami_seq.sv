@@ -254,38 +254,63 @@ module tatami_seq #(
   end
 
   // Counter pidx_q[6:3] of a COUNTERS response, zero-extended.
+  logic [63:0] cnt_live_c;
   always_comb begin
-    cnt_live = '0;
-    if (pidx_q[6:3] < 4'(NCNT)) cnt_live[CNT_W-1:0] = cnt_q[pidx_q[6:3]*CNT_W +: CNT_W];
+    cnt_live_c = '0;
+    if (pidx_q[6:3] < 4'(NCNT)) cnt_live_c[CNT_W-1:0] = cnt_q[pidx_q[6:3]*CNT_W +: CNT_W];
+    // written once per evaluation (no intermediate values: Icarus wakes
+    // every always_comb reading them on each write)
+    cnt_live = cnt_live_c;
   end
 
+  logic [63:0] dbg_cnt_o_c;
   always_comb begin
-    dbg_cnt_o = '0;
-    if (dbg_cnt_sel_i < 4'(NCNT)) dbg_cnt_o[CNT_W-1:0] = cnt_q[dbg_cnt_sel_i*CNT_W +: CNT_W];
+    dbg_cnt_o_c = '0;
+    if (dbg_cnt_sel_i < 4'(NCNT)) dbg_cnt_o_c[CNT_W-1:0] = cnt_q[dbg_cnt_sel_i*CNT_W +: CNT_W];
+    // written once per evaluation (no intermediate values: Icarus wakes
+    // every always_comb reading them on each write)
+    dbg_cnt_o = dbg_cnt_o_c;
   end
 
   // Response payload stream.
+  logic pl_valid_o_c;
+  logic [7:0] pl_data_o_c;
   always_comb begin
-    pl_valid_o = 1'b0;
-    pl_data_o  = 8'h00;
+    pl_valid_o_c = 1'b0;
+    pl_data_o_c  = 8'h00;
     if (state_q == S_PAYLOAD) begin
       unique case (kind_q)
-        K_INFO: begin pl_valid_o = 1'b1; pl_data_o = info_byte; end
-        K_SEQ:  begin pl_valid_o = 1'b1; pl_data_o = expected_q; end
+        K_INFO: begin pl_valid_o_c = 1'b1; pl_data_o_c = info_byte; end
+        K_SEQ:  begin pl_valid_o_c = 1'b1; pl_data_o_c = expected_q; end
         K_CNT: begin
-          pl_valid_o = 1'b1;
+          pl_valid_o_c = 1'b1;
           // Byte 0 of each counter comes live; the other 7 come from a
           // snapshot taken with it, so a counter is never torn.
-          pl_data_o  = (pidx_q[2:0] == 3'd0) ? cnt_live[7:0] : snap_q[8*pidx_q[2:0] +: 8];
+          pl_data_o_c  = (pidx_q[2:0] == 3'd0) ? cnt_live[7:0] : snap_q[8*pidx_q[2:0] +: 8];
         end
-        K_READ: begin pl_valid_o = rdv_q; pl_data_o = rd_data_i[7:0]; end
+        K_READ: begin pl_valid_o_c = rdv_q; pl_data_o_c = rd_data_i[7:0]; end
         default: ;
       endcase
     end
+    // written once per evaluation (no intermediate values: Icarus wakes
+    // every always_comb reading them on each write)
+    pl_valid_o = pl_valid_o_c;
+    pl_data_o  = pl_data_o_c;
   end
   assign pl_take = pl_valid_o && pl_ready_i;
 
   // ------------------------------------------------------------ main FSM
+  logic inc_ok_c;
+  logic inc_err_c;
+  logic inc_dup_c;
+  logic gemm_done_c;
+  logic cnt_clear_c;
+  logic [CNT_W-1:0] gcyc_d_c;
+  logic [1:0] pass_d_c;
+  logic frm_ack_o_c;
+  logic g_start_o_c;
+  logic rd_en_o_c;
+  logic [AW-1:0] rd_addr_o_c;
   always_comb begin
     state_d      = state_q;
     kind_d       = kind_q;
@@ -300,7 +325,7 @@ module tatami_seq #(
     mcand_d      = mcand_q;
     mplier_d     = mplier_q;
     mcnt_d       = mcnt_q;
-    pass_d       = pass_q;
+    pass_d_c     = pass_q;
     range_bad_d  = range_bad_q;
     end_a_d      = end_a_q;
     end_b_d      = end_b_q;
@@ -313,17 +338,17 @@ module tatami_seq #(
     rdv_d        = rdv_q;
     pidx_d       = pidx_q;
     snap_d       = snap_q;
-    gcyc_d       = gcyc_q;
-    frm_ack_o    = 1'b0;
+    gcyc_d_c     = gcyc_q;
+    frm_ack_o_c  = 1'b0;
     fb_raddr_o   = {5'b0, ai_q};
-    rd_en_o      = 1'b0;
-    rd_addr_o    = rptr_q;
-    g_start_o    = 1'b0;
-    inc_ok       = 1'b0;
-    inc_err      = 1'b0;
-    inc_dup      = 1'b0;
-    gemm_done    = 1'b0;
-    cnt_clear    = 1'b0;
+    rd_en_o_c    = 1'b0;
+    rd_addr_o_c  = rptr_q;
+    g_start_o_c  = 1'b0;
+    inc_ok_c     = 1'b0;
+    inc_err_c    = 1'b0;
+    inc_dup_c    = 1'b0;
+    gemm_done_c  = 1'b0;
+    cnt_clear_c  = 1'b0;
     cache_we     = 1'b0;
     cache_waddr  = frm_seq_i;
     cache_wdata  = rsp_status_q;
@@ -349,11 +374,11 @@ module tatami_seq #(
         state_d = S_RESP;                 // unless something below executes
         if (frm_status_i != `TATAMI_ST_OK) begin
           rsp_status_d = frm_status_i;    // BAD_CRC / TRUNCATED / TOO_LONG
-          inc_err      = 1'b1;
+          inc_err_c    = 1'b1;
         end else if (frm_addr_i != MY_ADDR) begin
           rsp_status_d = `TATAMI_ST_BAD_DEST;
         end else begin
-          inc_ok = 1'b1;
+          inc_ok_c = 1'b1;
           // A "duplicate" of a SEQ that never ran since reset has no status
           // to replay; answering SEQ (not executed) is safer than a fake OK.
           if (frm_code_i != `TATAMI_OP_HELLO &&
@@ -367,10 +392,10 @@ module tatami_seq #(
                        !(frm_code_i == `TATAMI_OP_INFO || frm_code_i == `TATAMI_OP_READ ||
                          frm_code_i == `TATAMI_OP_COUNTERS)) begin
             rsp_status_d = cache_rd_q;      // duplicate: replay, do not execute
-            inc_dup      = 1'b1;
+            inc_dup_c    = 1'b1;
           end else begin
             // execute: HELLO, the expected SEQ, or an idempotent duplicate
-            inc_dup      = (frm_code_i != `TATAMI_OP_HELLO) && (diff != 8'd0);
+            inc_dup_c    = (frm_code_i != `TATAMI_OP_HELLO) && (diff != 8'd0);
             consume_d    = (frm_code_i == `TATAMI_OP_HELLO) || (diff == 8'd0);
             rsp_status_d = `TATAMI_ST_OK;
             ai_d         = '0;
@@ -382,7 +407,7 @@ module tatami_seq #(
                   rsp_len_d = 11'd96;
                   kind_d    = K_CNT;
                 end else if (frm_code_i == `TATAMI_OP_CLEAR) begin
-                  cnt_clear = 1'b1;
+                  cnt_clear_c = 1'b1;
                 end else begin
                   rsp_len_d = 11'd20;
                   kind_d    = K_INFO;
@@ -446,7 +471,7 @@ module tatami_seq #(
               rsp_status_d = `TATAMI_ST_BAD_ARG;
             end else begin
               state_d     = S_GMUL;
-              pass_d      = 2'd0;
+              pass_d_c    = 2'd0;
               range_bad_d = 1'b0;
               mcnt_d      = '0;
               acc_d       = mul_acc0;
@@ -474,7 +499,7 @@ module tatami_seq #(
           if (pass_q == 2'd2) begin
             state_d = S_GCHK2;
           end else begin
-            pass_d   = pass_q + 2'd1;
+            pass_d_c = pass_q + 2'd1;
             mcnt_d   = '0;
             acc_d    = mul_acc0;
             mcand_d  = mul_mcand0;
@@ -496,16 +521,16 @@ module tatami_seq #(
       end
 
       S_GSTART: begin
-        g_start_o = 1'b1;
-        gcyc_d    = {{(CNT_W-1){1'b0}}, 1'b1};
+        g_start_o_c = 1'b1;
+        gcyc_d_c  = {{(CNT_W-1){1'b0}}, 1'b1};
         state_d   = S_GWAIT;
       end
 
       // last_gemm_cycles counts from the start pulse to done_o, inclusive.
       S_GWAIT: begin
-        gcyc_d = gcyc_q + 1'b1;
+        gcyc_d_c = gcyc_q + 1'b1;
         if (g_done_i) begin
-          gemm_done = 1'b1;
+          gemm_done_c = 1'b1;
           state_d   = S_RESP;
         end
       end
@@ -538,7 +563,7 @@ module tatami_seq #(
             state_d = S_PAYLOAD;
           end else begin
             state_d   = S_IDLE;
-            frm_ack_o = 1'b1;
+            frm_ack_o_c = 1'b1;
           end
         end
       end
@@ -548,7 +573,7 @@ module tatami_seq #(
         // them; the SRAM holds its output while rd_en_o is low.
         if (kind_q == K_READ) begin
           if ((!rdv_q || pl_ready_i) && ri_q != rsp_len_q) begin
-            rd_en_o = 1'b1;
+            rd_en_o_c = 1'b1;
             rptr_d  = rptr_q + 1'b1;
             ri_d    = ri_q + 11'd1;
             rdv_d   = 1'b1;
@@ -561,13 +586,26 @@ module tatami_seq #(
           if (pidx_q[2:0] == 3'd0) snap_d = cnt_live;
           if (pidx_q == rsp_len_q - 11'd1) begin
             state_d   = S_IDLE;
-            frm_ack_o = 1'b1;
+            frm_ack_o_c = 1'b1;
           end
         end
       end
 
       default: state_d = S_IDLE;
     endcase
+    // written once per evaluation (no intermediate values: Icarus wakes
+    // every always_comb reading them on each write)
+    inc_ok    = inc_ok_c;
+    inc_err   = inc_err_c;
+    inc_dup   = inc_dup_c;
+    gemm_done = gemm_done_c;
+    cnt_clear = cnt_clear_c;
+    gcyc_d    = gcyc_d_c;
+    pass_d    = pass_d_c;
+    frm_ack_o = frm_ack_o_c;
+    g_start_o = g_start_o_c;
+    rd_en_o   = rd_en_o_c;
+    rd_addr_o = rd_addr_o_c;
   end
 
   // ------------------------------------------------------------ counters

@@ -88,34 +88,44 @@ module tatami_stream #(
   end
 
   // Next tile's block base and remaining extents (the walk's step).
+  logic [AW-1:0] blk_base_n_c;
+  logic [23:0] rem_own_n_c;
+  logic [23:0] rem_oth_n_c;
+  logic walk_done_c;
   always_comb begin
-    blk_base_n = blk_base_q;
-    rem_own_n  = rem_own_q;
-    rem_oth_n  = rem_oth_q;
-    walk_done  = 1'b0;
+    blk_base_n_c = blk_base_q;
+    rem_own_n_c  = rem_own_q;
+    rem_oth_n_c  = rem_oth_q;
+    walk_done_c  = 1'b0;
     if (OUTER) begin
       if (rem_oth_q <= 24'(OL)) begin
-        rem_oth_n = oth_tot_q;
+        rem_oth_n_c = oth_tot_q;
         if (rem_own_q <= 24'(L)) begin
-          walk_done = 1'b1;
+          walk_done_c = 1'b1;
         end else begin
-          rem_own_n  = rem_own_q - 24'(L);
-          blk_base_n = blk_base_q + step_q;
+          rem_own_n_c  = rem_own_q - 24'(L);
+          blk_base_n_c = blk_base_q + step_q;
         end
       end else begin
-        rem_oth_n = rem_oth_q - 24'(OL);
+        rem_oth_n_c = rem_oth_q - 24'(OL);
       end
     end else begin
       if (rem_own_q <= 24'(L)) begin
-        rem_own_n  = own_tot_q;
-        blk_base_n = base_q;
-        if (rem_oth_q <= 24'(OL)) walk_done = 1'b1;
-        else                      rem_oth_n = rem_oth_q - 24'(OL);
+        rem_own_n_c  = own_tot_q;
+        blk_base_n_c = base_q;
+        if (rem_oth_q <= 24'(OL)) walk_done_c = 1'b1;
+        else                      rem_oth_n_c = rem_oth_q - 24'(OL);
       end else begin
-        rem_own_n  = rem_own_q - 24'(L);
-        blk_base_n = blk_base_q + step_q;
+        rem_own_n_c  = rem_own_q - 24'(L);
+        blk_base_n_c = blk_base_q + step_q;
       end
     end
+    // written once per evaluation (no intermediate values: Icarus wakes
+    // every always_comb reading them on each write)
+    blk_base_n = blk_base_n_c;
+    rem_own_n  = rem_own_n_c;
+    rem_oth_n  = rem_oth_n_c;
+    walk_done  = walk_done_c;
   end
 
   // ---------------------------------------------------------------- reads
