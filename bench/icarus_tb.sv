@@ -2,7 +2,7 @@
 // profile), for the simulator speed comparison. Feeds +stream=FILE (hex, one
 // byte a line) over the valid/ready link, always takes response bytes, and
 // stops when everything was sent and the tile has been idle for 64 cycles,
-// or after +max_cycles=N cycles (Icarus is slow on this RTL: see README).
+// or after +max_cycles=N cycles if given. +out=FILE writes the response bytes.
 `timescale 1ns / 1ps
 module icarus_tb;
   localparam int MAXB = 1 << 18;
@@ -12,7 +12,7 @@ module icarus_tb;
   logic rx_valid, rx_ready, tx_valid, idle, busy, err;
   logic [7:0] tx_data;
   logic [63:0] dbg;
-  integer nbytes, pos, cycles, quiet, rx_count, max_cycles;
+  integer nbytes, pos, cycles, quiet, rx_count, max_cycles, out_fd;
   string path;
 
   tatami_tile #(.R(16), .C(16), .SRAM_BYTES(1 << 20), .W(16), .PROFILE(0), .CREDITS(4),
@@ -24,7 +24,11 @@ module icarus_tb;
     .dbg_cnt_sel_i(4'd0), .dbg_cnt_o(dbg));
 
   always #5 clk = ~clk;
-  assign rx_valid = rst_n && (pos < nbytes);
+  // Counting mirrors sim/tatami_sim.cpp + bench/sim_speed.c exactly: edge 1 is
+  // the first rising edge with reset released; bytes are offered from edge 2
+  // on; the tile's state is sampled after each edge (at the falling edge);
+  // the report is the last busy edge minus one, so both print the same cycles.
+  assign rx_valid = (cycles >= 1) && (pos < nbytes);
   assign rx_data = stream[pos];
 
   initial begin
@@ -37,23 +41,32 @@ module icarus_tb;
     while (nbytes < MAXB && stream[nbytes] !== 8'hxx) nbytes++;
     pos = 0; cycles = 0; quiet = 0; rx_count = 0;
     if (!$value$plusargs("max_cycles=%d", max_cycles)) max_cycles = 0;
+    out_fd = 0;
+    if ($value$plusargs("out=%s", path)) out_fd = $fopen(path, "w");  // response bytes, hex
     repeat (4) @(posedge clk);
-    rst_n = 1'b1;
+    @(negedge clk) rst_n = 1'b1;  // away from the rising edge: no race
   end
 
   always @(posedge clk) if (rst_n) begin
     cycles <= cycles + 1;
     if (rx_valid && rx_ready) pos <= pos + 1;
-    if (tx_valid) rx_count <= rx_count + 1;
-    quiet <= (pos >= nbytes && idle) ? quiet + 1 : 0;
+    if (tx_valid) begin
+      rx_count <= rx_count + 1;
+      if (out_fd != 0) $fwrite(out_fd, "%02x\n", tx_data);
+    end
+  end
+
+  always @(negedge clk) if (rst_n) begin
     if (cycles % 100 == 0 && $test$plusargs("progress"))
       $display("icarus: cycle %0d pos %0d/%0d out %0d idle %0d", cycles, pos, nbytes, rx_count, idle);
+    quiet = (pos >= nbytes && idle) ? quiet + 1 : 0;
     if (max_cycles != 0 && cycles == max_cycles) begin
       $display("icarus: stopped at max_cycles: cycles=%0d bytes_in=%0d bytes_out=%0d", cycles, pos, rx_count);
       $finish;
     end
     if (quiet == 64) begin
-      $display("icarus: cycles=%0d bytes_in=%0d bytes_out=%0d", cycles - 64, nbytes, rx_count);
+      $display("icarus: cycles=%0d bytes_in=%0d bytes_out=%0d", cycles - 64 - 1, nbytes, rx_count);
+      if (out_fd != 0) $fclose(out_fd);
       $finish;
     end
   end
