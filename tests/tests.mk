@@ -38,3 +38,6 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_DEPS) $(HOST_HDRS) | deps
 
 .PHONY: test-build
 test-build: $(RTL_TB_BINS) $(TEST_BINS) $(TEST_SAN_BINS) $(FUZZ_BINS) synth-check
+
+# Keep the sanitizer objects (make would delete them as intermediates).
+.SECONDARY: $(SAN_OBJS)
