@@ -11,7 +11,11 @@ module tatami_tile #(
   parameter int CREDITS = 4,          // RX FIFO holds CREDITS-1 max-size frames (1039 B each; round up to a power of 2)
   parameter int RX_TIMEOUT = 4096,    // inter-byte timeout inside a frame, cycles
   parameter int CNT_W = 64,           // counter width, zero-extended to 64 on the wire
-  parameter int CLOCK_HZ = 100000000  // nominal clock reported in INFO
+  parameter int CLOCK_HZ = 100000000, // nominal clock reported in INFO
+  parameter int MEM = 0,              // scratchpad: 0 multi-port (tatami_sram), 1 single-port on
+                                      // 4 SB_SPRAM256KA, 2 single-port on inferred RAM (EBR)
+  parameter bit DSP = 1'b0,           // 1: array products on SB_MAC16 (8x8 dual mode)
+  parameter int DW = 24               // engine dimension counters (validated M,N,K <= SRAM_BYTES)
 ) (
   input  logic clk_i, input logic rst_ni,
   input  logic [7:0] rx_data_i, input logic rx_valid_i, output logic rx_ready_o,
@@ -76,13 +80,19 @@ module tatami_tile #(
   logic [8*W-1:0] ra_data, rb_data, rc_data, w_data;
   logic [W-1:0]   w_be;
 
-  tatami_sram #(.BYTES(SRAM_BYTES), .W(W)) u_sram (
-    .clk_i,
-    .ra_en_i(ra_en), .ra_addr_i(ra_addr), .ra_data_o(ra_data),
-    .rb_en_i(rb_en), .rb_addr_i(rb_addr), .rb_data_o(rb_data),
-    .rc_en_i(rc_en), .rc_addr_i(rc_addr), .rc_data_o(rc_data),
-    .w_en_i (w_en),  .w_addr_i (w_addr),  .w_data_i (w_data), .w_be_i(w_be)
-  );
+  if (MEM == 0 && !DSP) begin : g_sram
+    tatami_sram #(.BYTES(SRAM_BYTES), .W(W)) u_sram (
+      .clk_i,
+      .ra_en_i(ra_en), .ra_addr_i(ra_addr), .ra_data_o(ra_data),
+      .rb_en_i(rb_en), .rb_addr_i(rb_addr), .rb_data_o(rb_data),
+      .rc_en_i(rc_en), .rc_addr_i(rc_addr), .rc_data_o(rc_data),
+      .w_en_i (w_en),  .w_addr_i (w_addr),  .w_data_i (w_data), .w_be_i(w_be)
+    );
+  end else begin : g_unsupported
+    // MEM != 0 and DSP are being integrated (issue 3): refuse to build
+    // rather than silently ignore the parameters.
+    tatami_tile_param_not_supported_yet u_fail ();
+  end
 
   // ------------------------------------------------------------ GEMM engine
   logic           g_start, g_busy, g_done;
