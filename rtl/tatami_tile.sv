@@ -15,7 +15,9 @@ module tatami_tile #(
   parameter int MEM = 0,              // scratchpad: 0 multi-port (tatami_sram), 1 single-port on
                                       // 4 SB_SPRAM256KA, 2 single-port on inferred RAM (EBR)
   parameter bit DSP = 1'b0,           // 1: array products on SB_MAC16 (8x8 dual mode)
+  /* verilator lint_off UNUSEDPARAM */
   parameter int DW = 24               // engine dimension counters (validated M,N,K <= SRAM_BYTES)
+  /* verilator lint_on UNUSEDPARAM */
 ) (
   input  logic clk_i, input logic rst_ni,
   input  logic [7:0] rx_data_i, input logic rx_valid_i, output logic rx_ready_o,
