@@ -45,6 +45,7 @@ include host/host.mk
 include tests/tests.mk
 -include boards/boards.mk
 include bench/bench.mk
+include tests/board/board.mk
 
 .PHONY: all demo test test-long bench lint install clean
 
