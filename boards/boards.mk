@@ -1,0 +1,156 @@
+# boards/: tatami on iCE40 boards (docs/boards.md).
+#   make bitstream BOARD=icebreaker|hx8k   yosys -> nextpnr-ice40 -> icepack: $(BUILD)/<board>/<board>.bin
+#   make report    BOARD=...               utilisation, Fmax (nextpnr and icetime), GMAC/s:
+#                                          prints and writes $(BUILD)/<board>/report.json
+#   make prog      BOARD=...               iceprog (SPI flash);  make prog-sram: iceprog -S (SRAM)
+#   make board-check                       both bitstreams; fails unless both fit and meet
+#                                          timing on both timers (tests/run.sh runs it)
+#   make board-lint                        verilator -Wall on both board tops
+# Build parameters: BAUD=... (default 12000000; must divide the 36 MHz clock, >= 3 clocks/bit),
+# BOARD_PARAMS="NAME=VALUE ..." (tile parameters of the board top, e.g. "R=2 C=2"; applies to
+# every board built), BOARD_PARAMS_<board> (one board only), SEED=... (nextpnr seed).
+#
+# Variables for the simulations of the board tops (the virtual board, gate-level simulation):
+#   BOARD_SIM_SRCS_<board>   every source to verilate <board>_top (RTL), relative to the top dir
+#   BOARD_SIM_VFLAGS         Verilator flags those need
+#   BOARD_DEV_PARAMS_<board> temporary Verilator -G overrides until the board memory/DSP land
+#   BOARD_CLOCK_HZ_<board>, BOARD_BAUD_<board>
+#   BOARD_NETLIST_<board>    yosys write_verilog of the synthesis that made the bitstream
+#   ICE40_CELLS_SIM          yosys's ice40 cells_sim.v without SB_PLL40_PAD (our model replaces it)
+
+BOARDS := icebreaker hx8k
+BOARD  ?= icebreaker
+YOSYS_ICE40_SHARE ?= $(shell yosys-config --datdir 2>/dev/null || echo /usr/share/yosys)/ice40
+BOARD_COMMON_SRCS := boards/common/tatami_board_reset.sv
+
+# ------------------------------------------------------------ simulation interface
+ICE40_CELLS_SIM := $(BUILD)/ice40/cells_sim_nopll.v
+$(ICE40_CELLS_SIM): $(YOSYS_ICE40_SHARE)/cells_sim.v boards/boards.mk
+	@mkdir -p $(dir $@)
+	awk 'function flush() { printf "%s", held; held = "" } \
+	     /^\(\*.*\*\)[ \t]*$$/ && !skip { held = held $$0 "\n"; next } \
+	     /^module SB_PLL40_PAD[ \t(]/ { skip = 1; held = ""; next } \
+	     skip { if ($$0 ~ /^endmodule/) skip = 0; next } \
+	     { flush(); print } END { flush() }' $< > $@.tmp
+	@grep -q '^module SB_PLL40_PAD' $@.tmp && { echo "cells_sim: SB_PLL40_PAD not removed"; exit 1; } || true
+	@grep -q '^module SB_PLL40_CORE' $@.tmp || { echo "cells_sim: stripped too much"; exit 1; }
+	mv $@.tmp $@
+
+BOARD_SIM_SRCS_icebreaker := $(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/icebreaker/icebreaker_top.sv \
+                             boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM)
+BOARD_SIM_SRCS_hx8k       := $(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/hx8k/hx8k_top.sv \
+                             boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM)
+# cells_sim.v is Verilog-2005 written for yosys/iverilog: these silence what Verilator says of it.
+BOARD_SIM_VFLAGS := -DTATAMI_ICE40 -DNO_ICE40_DEFAULT_ASSIGNMENTS -I$(RTL_DIR) \
+                    -Wno-fatal -Wno-lint -Wno-style -Wno-MULTIDRIVEN -Wno-COMBDLY \
+                    -Wno-TIMESCALEMOD -Wno-PINMISSING -Wno-IMPLICIT
+# TEMPORARY (until the SPRAM scratchpad and the DSP array are integrated): the Verilator
+# models of the board tops use the multi-port RTL memory and LUT products. The integrator
+# empties these. They do not apply to the bitstream flow.
+BOARD_DEV_PARAMS_icebreaker ?= -GMEM=0 -GDSP=0
+BOARD_DEV_PARAMS_hx8k       ?= -GMEM=0
+BOARD_CLOCK_HZ_icebreaker := 36000000
+BOARD_CLOCK_HZ_hx8k       := 36000000
+BOARD_BAUD_icebreaker := $(if $(BAUD),$(BAUD),12000000)
+BOARD_BAUD_hx8k       := $(if $(BAUD),$(BAUD),12000000)
+BOARD_NETLIST_icebreaker := $(BUILD)/icebreaker/icebreaker_top_syn.v
+BOARD_NETLIST_hx8k       := $(BUILD)/hx8k/hx8k_top_syn.v
+
+# ------------------------------------------------------------ implementation
+BOARD_NEXTPNR_icebreaker := --up5k --package sg48
+BOARD_NEXTPNR_hx8k       := --hx8k --package ct256
+BOARD_ICETIME_icebreaker := -d up5k -P sg48
+BOARD_ICETIME_hx8k       := -d hx8k -P ct256
+BOARD_FREQ_MHZ_icebreaker := 36
+BOARD_FREQ_MHZ_hx8k       := 36
+SEED ?= 1
+NICE ?= nice -n 10
+
+# tile parameters for the report (MACs per cycle = R*C), before overrides
+BOARD_RC_icebreaker := R=4 C=4
+BOARD_RC_hx8k       := R=2 C=2
+
+# $(1) = board. Parameters for yosys: "chparam -set NAME VALUE ..."
+board_params = BAUD=$(BOARD_BAUD_$(1)) $(BOARD_PARAMS) $(BOARD_PARAMS_$(1))
+board_chparam = $(foreach p,$(call board_params,$(1)),-set $(subst =, ,$(p)))
+
+define BOARD_RULES
+# the parameter set is a file, rewritten only when it changes: a new BAUD or
+# BOARD_PARAMS rebuilds, an unchanged one does not
+$(BUILD)/$(1)/params.txt: FORCE_BOARD_PARAMS
+	@mkdir -p $$(dir $$@)
+	@echo '$(call board_params,$(1))' | cmp -s - $$@ || echo '$(call board_params,$(1))' > $$@
+
+$(BUILD)/$(1)/$(1)_top.json: $$(RTL_SRCS) $$(RTL_HDRS) $(BOARD_COMMON_SRCS) boards/$(1)/$(1)_top.sv \
+                             $(BUILD)/$(1)/params.txt | deps
+	@mkdir -p $$(dir $$@)
+	@echo "yosys: $(1) ($$$$(cat $(BUILD)/$(1)/params.txt)), log $(BUILD)/$(1)/yosys.log"
+	@rm -f $$@ $(BUILD)/$(1)/nextpnr.json $(BUILD)/$(1)/$(1).asc
+	$(NICE) yosys -q -l $(BUILD)/$(1)/yosys.log -p "read_verilog -sv -DTATAMI_ICE40 -I$(RTL_DIR) \
+	  $$(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/$(1)/$(1)_top.sv; \
+	  chparam $(call board_chparam,$(1)) $(1)_top; \
+	  synth_ice40 -top $(1)_top -json $$@; \
+	  write_verilog -noattr $(BUILD)/$(1)/$(1)_top_syn.v; \
+	  tee -q -o $(BUILD)/$(1)/yosys_stat.json stat -json; tee -q -o $(BUILD)/$(1)/yosys_stat.txt stat"
+
+$(BUILD)/$(1)/$(1)_top_syn.v: $(BUILD)/$(1)/$(1)_top.json
+
+# nextpnr: --timing-allow-fail so that a slow design still gets its numbers; the
+# report (and board-check) judges the timing. A design that does not fit fails here.
+$(BUILD)/$(1)/$(1).asc: $(BUILD)/$(1)/$(1)_top.json boards/$(1)/$(1).pcf
+	@echo "nextpnr-ice40: $(1), log $(BUILD)/$(1)/nextpnr.log"
+	$(NICE) nextpnr-ice40 $(BOARD_NEXTPNR_$(1)) --pcf boards/$(1)/$(1).pcf --json $$< \
+	  --freq $(BOARD_FREQ_MHZ_$(1)) --seed $(SEED) --threads 1 --timing-allow-fail \
+	  --report $(BUILD)/$(1)/nextpnr.json --asc $$@.tmp -l $(BUILD)/$(1)/nextpnr.log -q \
+	  || { grep -iE 'error|unable|not enough|too many' $(BUILD)/$(1)/nextpnr.log | tail -5; exit 1; }
+	mv $$@.tmp $$@
+
+$(BUILD)/$(1)/icetime.txt: $(BUILD)/$(1)/$(1).asc boards/$(1)/$(1).pcf
+	$(NICE) icetime $(BOARD_ICETIME_$(1)) -p boards/$(1)/$(1).pcf -t -m -c $(BOARD_FREQ_MHZ_$(1)) \
+	  -r $$@.tmp $$< >$(BUILD)/$(1)/icetime.log 2>&1 || true
+	@grep -q 'Total path delay' $$@.tmp || { cat $(BUILD)/$(1)/icetime.log; exit 1; }
+	mv $$@.tmp $$@
+
+$(BUILD)/$(1)/$(1).bin: $(BUILD)/$(1)/$(1).asc
+	icepack $$< $$@
+
+.PHONY: bitstream-$(1) report-$(1) check-$(1)
+bitstream-$(1): $(BUILD)/$(1)/$(1).bin $(BUILD)/$(1)/icetime.txt
+
+# report: also after a failed place and route (it then says so, from yosys's numbers)
+report-$(1): | deps
+	-@$$(MAKE) --no-print-directory BUILD=$(BUILD) bitstream-$(1)
+	@python3 boards/common/report.py --board $(1) --dir $(BUILD)/$(1) \
+	  --target-mhz $(BOARD_FREQ_MHZ_$(1)) $(BOARD_RC_$(1)) $(BOARD_PARAMS) $(BOARD_PARAMS_$(1)) \
+	  --baud $(BOARD_BAUD_$(1)) --clock-hz $(BOARD_CLOCK_HZ_$(1))
+
+check-$(1): | deps
+	-@$$(MAKE) --no-print-directory BUILD=$(BUILD) bitstream-$(1)
+	@python3 boards/common/report.py --board $(1) --dir $(BUILD)/$(1) --check \
+	  --target-mhz $(BOARD_FREQ_MHZ_$(1)) $(BOARD_RC_$(1)) $(BOARD_PARAMS) $(BOARD_PARAMS_$(1)) \
+	  --baud $(BOARD_BAUD_$(1)) --clock-hz $(BOARD_CLOCK_HZ_$(1))
+endef
+$(foreach b,$(BOARDS),$(eval $(call BOARD_RULES,$(b))))
+
+.PHONY: FORCE_BOARD_PARAMS bitstream report prog prog-sram board-check board-lint boards-sim-cells
+FORCE_BOARD_PARAMS:
+
+bitstream: bitstream-$(BOARD)
+report: report-$(BOARD)
+prog: bitstream-$(BOARD)
+	iceprog $(BUILD)/$(BOARD)/$(BOARD).bin
+prog-sram: bitstream-$(BOARD)
+	iceprog -S $(BUILD)/$(BOARD)/$(BOARD).bin
+
+# Both boards, each must fit and meet its clock target on nextpnr's and icetime's timing.
+board-check:
+	@rc=0; for b in $(BOARDS); do \
+	  $(MAKE) --no-print-directory BUILD=$(BUILD) check-$$b || rc=1; done; exit $$rc
+
+# -Wall lint of the board tops (RTL + board files, with the dev overrides); cells_sim.v's
+# warnings are off for that file only (boards/common/cells_sim.vlt).
+board-lint: $(ICE40_CELLS_SIM) | deps
+	$(foreach b,$(BOARDS),$(VERILATOR) --lint-only -Wall --timescale 1ps/1ps \
+	  -DTATAMI_ICE40 -DNO_ICE40_DEFAULT_ASSIGNMENTS -I$(RTL_DIR) --top-module $(b)_top \
+	  $(BOARD_DEV_PARAMS_$(b)) boards/common/cells_sim.vlt $(RTL_SRCS) $(BOARD_COMMON_SRCS) \
+	  boards/$(b)/$(b)_top.sv boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM) &&) true
