@@ -580,6 +580,10 @@ uint64_t ft_run(ft2232h *ft, uint64_t max_cycles) {
   return n;
 }
 
+void ft_power_up(ft2232h *ft, uint64_t n) {
+  for (uint64_t i = 0; i < n; i++) step(ft);
+}
+
 /* ------------------------------------------------------------ USB side */
 static chan *chan_of_ep(ft2232h *ft, uint8_t ep) {
   switch (ep) {

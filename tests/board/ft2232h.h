@@ -100,6 +100,9 @@ int ft_has_pending(const ft2232h *ft);
 /* Run the board until some URB completes, at most max_cycles cycles.
  * Returns the cycles run. Does nothing when no URB is pending. */
 uint64_t ft_run(ft2232h *ft, uint64_t max_cycles);
+/* Power-up: run the board n cycles with no host activity (before the
+ * device is plugged in, so the FPGA is out of reset when the host comes). */
+void ft_power_up(ft2232h *ft, uint64_t n);
 /* The device was unplugged: every pending URB completes with -ESHUTDOWN. */
 void ft_unplug(ft2232h *ft);
 /* 1 once the unplug trigger (bytes/URBs) fired. */

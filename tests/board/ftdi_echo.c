@@ -3,7 +3,9 @@
  * rate with the H-series divisor, sends a pattern and reads it back,
  * stripping the 2 status bytes of every 512-byte packet.
  *   ftdi_echo [-b BAUD] [-n BYTES] [-l LATENCY_MS]
- * Exit 0 when every byte came back intact, 1 on mismatch, 2 on USB errors. */
+ * Exit 0 when every byte came back intact, 1 on mismatch, 2 on USB errors.
+ *   ftdi_echo -x HEXBYTES [-b BAUD]
+ * sends those bytes once and prints (hex) whatever comes back. */
 #include <libusb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,9 +31,11 @@ static void divisor(unsigned baud, uint16_t *wv, uint16_t *wi) {
 
 int main(int argc, char **argv) {
   unsigned baud = 12000000, n = 5000, lat = 2;
+  const char *hexsend = NULL;
   int opt;
-  while ((opt = getopt(argc, argv, "b:n:l:")) != -1) {
-    if (opt == 'b') baud = (unsigned)strtoul(optarg, NULL, 0);
+  while ((opt = getopt(argc, argv, "b:n:l:x:")) != -1) {
+    if (opt == 'x') hexsend = optarg;
+    else if (opt == 'b') baud = (unsigned)strtoul(optarg, NULL, 0);
     else if (opt == 'n') n = (unsigned)strtoul(optarg, NULL, 0);
     else if (opt == 'l') lat = (unsigned)strtoul(optarg, NULL, 0);
     else return 2;
@@ -53,6 +57,29 @@ int main(int argc, char **argv) {
   r = libusb_control_transfer(h, 0xC0, 0x0A, 0, 2, &lt, 1, 1000);
   if (r != 1 || lt != lat) { fprintf(stderr, "ftdi_echo: latency readback %d/%u\n", r, lt); return 2; }
   uint8_t *tx = malloc(n), *rx = malloc(n + 1), buf[4096];
+  if (hexsend) {
+    uint8_t raw[2048];
+    int rn = 0, done = 0, empty = 0, total = 0;
+    for (const char *p = hexsend; p[0] && p[1] && rn < (int)sizeof raw; p += 2) {
+      unsigned v;
+      if (sscanf(p, "%2x", &v) != 1) break;
+      raw[rn++] = (uint8_t)v;
+    }
+    r = libusb_bulk_transfer(h, 0x04, raw, rn, &done, 2000);
+    if (r) { fprintf(stderr, "ftdi_echo: write: %s\n", libusb_error_name(r)); return 2; }
+    while (empty < 5) {
+      int len = 0, data = 0;
+      r = libusb_bulk_transfer(h, 0x83, buf, sizeof buf, &len, 2000);
+      if (r && r != LIBUSB_ERROR_TIMEOUT) { fprintf(stderr, "ftdi_echo: read: %s\n", libusb_error_name(r)); return 2; }
+      for (int off = 0; off < len; off += 512) {
+        int pl = len - off < 512 ? len - off : 512;
+        for (int k = 2; k < pl; k++, data++, total++) printf("%02x", buf[off + k]);
+      }
+      empty = data ? 0 : empty + 1;
+    }
+    printf("\n");
+    return total ? 0 : 1;
+  }
   for (unsigned i = 0; i < n; i++) tx[i] = (uint8_t)(i * 7 + (i >> 8));
   unsigned sent = 0, got = 0, empty = 0;
   while (got < n && empty < 200) {

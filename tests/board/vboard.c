@@ -536,6 +536,7 @@ static void usage(void) {
     "  --stall-after=N          ... once N bytes went to the FPGA (default 0)\n"
     "  --no-kernel-driver       ftdi_sio is not bound at start\n"
     "  --stats=FILE             write counters (key=value) at exit\n"
+    "  --power-up=N             board cycles run before the device appears (default 4096)\n"
     "  --slice-ms=N             wall time per reap before EAGAIN (default 20)\n"
     "  -v                       log every request\n",
     vb_model_name ? vb_model_name : "none built", VB_CLOCK_HZ);
@@ -563,6 +564,7 @@ int main(int argc, char **argv) {
   const char *model = vb_model_name ? "rtl" : "loopback";
   const char *serial = NULL;
   unsigned bus = 1, port = 2, devnum = 2;
+  uint64_t powerup = 4096;
   int i;
   for (i = 1; i < argc; i++) {
     const char *a = argv[i], *v;
@@ -587,6 +589,7 @@ int main(int argc, char **argv) {
     }
     else if (opt_val(a, "--stall-after", &v)) fo.stall_after = strtoull(v, NULL, 0);
     else if (opt_val(a, "--stats", &v)) vb->stats_path = v;
+    else if (opt_val(a, "--power-up", &v)) powerup = strtoull(v, NULL, 0);
     else if (opt_val(a, "--slice-ms", &v)) vb->wall_slice_ms = atoi(v);
     else if (strcmp(a, "--no-kernel-driver") == 0) vb->kdriver[0] = vb->kdriver[1] = 0;
     else if (strcmp(a, "-v") == 0) vb->verbose = 1;
@@ -630,6 +633,7 @@ int main(int argc, char **argv) {
   }
   vb->ft = ft_create(&fo, board);
   if (!vb->ft) return 2;
+  ft_power_up(vb->ft, powerup);
   if (setup_testbed(vb, bus, port, devnum, serial) != 0) return 2;
 
   GError *e = NULL;
