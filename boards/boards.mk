@@ -16,7 +16,8 @@
 #   BOARD_DEV_PARAMS_<board> temporary Verilator -G overrides until the board memory/DSP land
 #   BOARD_CLOCK_HZ_<board>, BOARD_BAUD_<board>
 #   BOARD_NETLIST_<board>    yosys write_verilog of the synthesis that made the bitstream
-#   ICE40_CELLS_SIM          yosys's ice40 cells_sim.v without SB_PLL40_PAD (our model replaces it)
+#   ICE40_CELLS_SIM          yosys's ice40 cells_sim.v without SB_PLL40_PAD/_CORE (our models,
+#                            boards/common/sb_pll40_pad_sim.v, replace them)
 
 BOARDS := icebreaker hx8k
 BOARD  ?= icebreaker
@@ -29,11 +30,11 @@ $(ICE40_CELLS_SIM): $(YOSYS_ICE40_SHARE)/cells_sim.v boards/boards.mk
 	@mkdir -p $(dir $@)
 	awk 'function flush() { printf "%s", held; held = "" } \
 	     /^\(\*.*\*\)[ \t]*$$/ && !skip { held = held $$0 "\n"; next } \
-	     /^module SB_PLL40_PAD[ \t(]/ { skip = 1; held = ""; next } \
+	     /^module SB_PLL40_(PAD|CORE)[ \t(]/ { skip = 1; held = ""; next } \
 	     skip { if ($$0 ~ /^endmodule/) skip = 0; next } \
 	     { flush(); print } END { flush() }' $< > $@.tmp
-	@grep -q '^module SB_PLL40_PAD' $@.tmp && { echo "cells_sim: SB_PLL40_PAD not removed"; exit 1; } || true
-	@grep -q '^module SB_PLL40_CORE' $@.tmp || { echo "cells_sim: stripped too much"; exit 1; }
+	@grep -qE '^module SB_PLL40_(PAD|CORE)' $@.tmp && { echo "cells_sim: PLL not removed"; exit 1; } || true
+	@grep -q '^module SB_PLL40_2_PAD' $@.tmp || { echo "cells_sim: stripped too much"; exit 1; }
 	mv $@.tmp $@
 
 BOARD_SIM_SRCS_icebreaker := $(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/icebreaker/icebreaker_top.sv \
@@ -99,6 +100,7 @@ $(BUILD)/$(1)/$(1)_top_syn.v: $(BUILD)/$(1)/$(1)_top.json
 # report (and board-check) judges the timing. A design that does not fit fails here.
 $(BUILD)/$(1)/$(1).asc: $(BUILD)/$(1)/$(1)_top.json boards/$(1)/$(1).pcf
 	@echo "nextpnr-ice40: $(1), log $(BUILD)/$(1)/nextpnr.log"
+	@rm -f $(BUILD)/$(1)/nextpnr.json $(BUILD)/$(1)/icetime.txt $(BUILD)/$(1)/report.json $$@
 	$(NICE) nextpnr-ice40 $(BOARD_NEXTPNR_$(1)) --pcf boards/$(1)/$(1).pcf --json $$< \
 	  --freq $(BOARD_FREQ_MHZ_$(1)) --seed $(SEED) --threads 1 --timing-allow-fail \
 	  --report $(BUILD)/$(1)/nextpnr.json --asc $$@.tmp -l $(BUILD)/$(1)/nextpnr.log -q \

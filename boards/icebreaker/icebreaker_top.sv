@@ -4,7 +4,7 @@
 //   BTN_N (pin 10): reset while pressed
 //   LEDG_N (37): idle   LEDR_N (11): error   RGB: blue = busy, red = error,
 //   green = idle  (all active low)
-// The tile is the `icebreaker` profile; MEM, DSP, DW, R, C, W, SRAM_BYTES are
+// The tile is the `icebreaker` profile; MEM, DSP, DW, R, C, W, CREDITS, SRAM_BYTES are
 // parameters only so that a build can override them (boards.mk: the
 // BOARD_DEV_PARAMS_icebreaker / BOARD_PARAMS variables); the defaults are the
 // board's. In simulation the PLL model (boards/common/sb_pll40_pad_sim.v) is a
@@ -17,6 +17,9 @@ module icebreaker_top #(
   parameter int R = 4,
   parameter int C = 4,
   parameter int W = 4,
+  parameter int CREDITS = 4,
+  parameter int CNT_W = 32,
+  parameter int LOOPBACK = 0,      // 1: UART echo, no tile (link bring-up)
   parameter int SRAM_BYTES = 131072
 ) (
   input  logic CLK,
@@ -50,8 +53,8 @@ module icebreaker_top #(
   logic idle, busy, error;
   tatami_board #(
     .R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .PROFILE(1),
-    .TILE_X(0), .TILE_Y(0), .CREDITS(4), .RX_TIMEOUT(4096), .CNT_W(32),
-    .MEM(MEM), .DSP(DSP), .DW(DW), .CLOCK_HZ(CLOCK_HZ), .BAUD(BAUD)
+    .TILE_X(0), .TILE_Y(0), .CREDITS(CREDITS), .RX_TIMEOUT(4096), .CNT_W(CNT_W),
+    .MEM(MEM), .DSP(DSP), .DW(DW), .CLOCK_HZ(CLOCK_HZ), .BAUD(BAUD), .LOOPBACK(LOOPBACK)
   ) u_board (
     .clk_i(clk), .rst_ni(rst_n), .uart_rx_i(RX), .uart_tx_o(TX),
     .led_idle_o(idle), .led_busy_o(busy), .led_error_o(error)
