@@ -45,6 +45,18 @@ for s in tests/sh/*.sh; do
   [ -f "$s" ] && run "sh-$(basename "$s" .sh)" bash "$s"
 done
 
+# ---- virtual iCEBreaker (tests/board, docs/vboard.md) --------------------------
+# The usb: path end to end with no hardware: libtatami's libusb driver against an
+# emulated FT2232H (umockdev) and the Verilator model of icebreaker_top; one entry
+# per tests/board/t_*.sh (make test-board runs the same).
+if [ -f tests/board/board.mk ]; then
+  run vboard-build make -s BUILD="$BUILD" vboard
+  for s in tests/board/t_*.sh; do
+    run "vboard-$(basename "$s" .sh | sed 's/^t_//')" env BUILD="$BUILD" bash "$s"
+  done
+fi
+# ---- end virtual iCEBreaker ------------------------------------------------------
+
 if [ "${TATAMI_LONG:-0}" = 1 ]; then  # soaks for 'make test-long'
   run long-selftest-5000   "$BUILD/bin/tatami" selftest -d check:sim: --count 5000 --seed 11
   run long-selftest-faults "$BUILD/bin/tatami" selftest -d "check:sim:faults=0.02,seed=5" --count 500 --seed 12

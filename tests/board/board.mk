@@ -18,6 +18,7 @@ VB_OBJDIR   := $(BUILD)/obj/board
 VB_BIN      := $(BUILD)/bin/tatami-vboard
 VB_GATE_BIN := $(BUILD)/bin/tatami-vboard-gate
 VB_ECHO     := $(BUILD)/tests/board/ftdi_echo
+VB_CHECK    := $(BUILD)/tests/board/vb_check
 VB_COMMON_OBJS := $(VB_OBJDIR)/vboard.o $(VB_OBJDIR)/ft2232h.o $(VB_OBJDIR)/vboard_loop.o
 VB_HDRS     := $(wildcard $(VB_DIR)/*.h)
 VB_LDLIBS    = $(VB_PKG_LIBS) -lz -pthread -lstdc++ -lm
@@ -29,6 +30,10 @@ $(VB_OBJDIR)/%.o: $(VB_DIR)/%.c $(VB_HDRS) $(VB_DIR)/board.mk | deps
 $(VB_ECHO): $(VB_DIR)/ftdi_echo.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CSTD_FLAGS) -O2 -g $(shell pkg-config --cflags libusb-1.0) $< -o $@ $(shell pkg-config --libs libusb-1.0)
+
+$(VB_CHECK): $(VB_DIR)/vb_check.c $(LIBTATAMI_A) host/include/tatami.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD_FLAGS) -O2 -g -Ihost/include $< -o $@ $(LIBTATAMI_A) $(LIB_LDLIBS)
 
 # One Verilator model per flavour, each with its own class prefix.
 #   $(1) flavour (rtl|gate)  $(2) sources  $(3) extra flags
@@ -71,7 +76,7 @@ $(VB_GATE_BIN): $(VB_COMMON_OBJS) $(VB_GATE_OBJS) $(SIM_VERILATED)
 	g++ -o $@ $(VB_COMMON_OBJS) $(VB_GATE_OBJS) $(SIM_VERILATED) $(VB_LDLIBS)
 
 .PHONY: vboard vboard-gate test-board bench-board
-vboard: $(VB_BIN) $(VB_ECHO) $(TATAMI_CLI)
+vboard: $(VB_BIN) $(VB_ECHO) $(VB_CHECK) $(TATAMI_CLI)
 vboard-gate: $(VB_GATE_BIN)
 
 test-board: vboard

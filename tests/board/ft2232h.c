@@ -8,6 +8,7 @@
 #include <string.h>
 
 #define PKT_DATA (FT_MAX_PACKET - 2)   /* data bytes in a full IN packet */
+#define SPLIT_PICK 0xFFFFFFFFu        /* split mode: draw the next packet's size */
 
 /* usbdevfs URB flag (linux/usbdevice_fs.h); kept here so this file needs no
  * Linux headers. */
@@ -83,7 +84,8 @@ struct ft2232h {
   int unplugged;
   uint64_t fault_rng, split_rng;
   uint64_t bulk_bytes, bulk_urbs;
-  uint64_t split_next;      /* split mode: cycle of the next early release */
+  uint64_t split_next;      /* split mode: cycle of a status-only packet */
+  unsigned split_want;      /* split mode: data bytes of the next packet */
   ft_stats st;
 };
 
@@ -227,6 +229,7 @@ ft2232h *ft_create(const ft_options *opt, ft_board board) {
   }
   ft->rs.state = RX_WAIT_HIGH;
   if (ft->opt.stall && ft->opt.stall_after == 0) ft->stalled = 1;
+  ft->split_want = SPLIT_PICK;
   return ft;
 }
 
@@ -325,28 +328,29 @@ static void in_service(ft2232h *ft, chan *c) {
     int expired = ft->cycle >= c->lat_deadline;
     unsigned avail = c->rx_count;
     if (ft->opt.split == FT_SPLIT_RANDOM && c->idx == 1) {
-      /* Adversarial but possible packetization: at random moments, with
-       * data waiting, send a packet of a random size (status only, 1 byte,
-       * a random part, or a full packet); the latency timer still works. */
-      if (avail && ft->cycle >= ft->split_next) {
+      /* Adversarial but possible packetization: each packet's size is drawn
+       * at random (full, 1 byte, status only at a random moment, or a
+       * random part); the latency timer still works as usual. */
+      unsigned n;
+      if (ft->split_want == SPLIT_PICK) {
         uint64_t r = xorshift(&ft->split_rng);
-        unsigned cap = avail < PKT_DATA ? avail : PKT_DATA;
-        unsigned n;
-        switch (r % 5) {
-        case 0: n = 0; break;
-        case 1: n = 1; break;
-        case 2: n = 1 + (unsigned)((r >> 8) % cap); break;
-        default: n = avail >= PKT_DATA ? PKT_DATA : cap; break;
-        }
-        ft->split_next = ft->cycle + 1 + ((r >> 24) % 64);
-        send_packet(ft, c, n);
-        continue;
+        unsigned k = (unsigned)(r % 20);
+        if (k < 10) ft->split_want = PKT_DATA;
+        else if (k < 13) ft->split_want = 1;
+        else if (k < 15) {
+          ft->split_want = 0;
+          ft->split_next = ft->cycle + 1 + (r >> 8) % 200;
+        } else ft->split_want = 2 + (unsigned)((r >> 8) % (PKT_DATA - 2));
       }
-      if (expired) {
-        send_packet(ft, c, avail < PKT_DATA ? avail : PKT_DATA);
-        continue;
-      }
-      break;
+      if (ft->split_want == 0 ? ft->cycle >= ft->split_next : avail >= ft->split_want)
+        n = ft->split_want;
+      else if (expired)
+        n = avail < PKT_DATA ? avail : PKT_DATA;
+      else
+        break;
+      ft->split_want = SPLIT_PICK;
+      send_packet(ft, c, n);
+      continue;
     }
     if (avail >= PKT_DATA) {
       send_packet(ft, c, PKT_DATA);

@@ -2,7 +2,9 @@
  * itself (--model=loopback): opens 0403:6010, channel B, sets the baud
  * rate with the H-series divisor, sends a pattern and reads it back,
  * stripping the 2 status bytes of every 512-byte packet.
- *   ftdi_echo [-b BAUD] [-n BYTES] [-l LATENCY_MS]
+ *   ftdi_echo [-b BAUD] [-n BYTES] [-l LATENCY_MS] [-W]
+ * (-W: strip the status bytes only at the start of a transfer, a driver bug
+ * the emulator's tests must catch)
  * Exit 0 when every byte came back intact, 1 on mismatch, 2 on USB errors.
  *   ftdi_echo -x HEXBYTES [-b BAUD]
  * sends those bytes once and prints (hex) whatever comes back. */
@@ -32,9 +34,10 @@ static void divisor(unsigned baud, uint16_t *wv, uint16_t *wi) {
 int main(int argc, char **argv) {
   unsigned baud = 12000000, n = 5000, lat = 2;
   const char *hexsend = NULL;
-  int opt;
-  while ((opt = getopt(argc, argv, "b:n:l:x:")) != -1) {
+  int opt, wrong = 0;
+  while ((opt = getopt(argc, argv, "b:n:l:x:W")) != -1) {
     if (opt == 'x') hexsend = optarg;
+    else if (opt == 'W') wrong = 1; /* strip status bytes once per transfer (a driver bug) */
     else if (opt == 'b') baud = (unsigned)strtoul(optarg, NULL, 0);
     else if (opt == 'n') n = (unsigned)strtoul(optarg, NULL, 0);
     else if (opt == 'l') lat = (unsigned)strtoul(optarg, NULL, 0);
@@ -95,11 +98,13 @@ int main(int argc, char **argv) {
     int data = 0;
     for (int off = 0; off < len; off += 512) {
       int pl = len - off < 512 ? len - off : 512;
+      if (wrong) pl = len - off; /* the bug: later status bytes taken as data */
       for (int k = 2; k < pl; k++) {
         if (got < n) rx[got] = buf[off + k];
         got++;
         data++;
       }
+      if (wrong) break;
     }
     empty = data ? 0 : empty + 1;
   }
