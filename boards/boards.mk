@@ -86,7 +86,8 @@ $(BUILD)/$(1)/$(1)_top.json: $$(RTL_SRCS) $$(RTL_HDRS) $(BOARD_COMMON_SRCS) boar
                              $(BUILD)/$(1)/params.txt | deps
 	@mkdir -p $$(dir $$@)
 	@echo "yosys: $(1) ($$$$(cat $(BUILD)/$(1)/params.txt)), log $(BUILD)/$(1)/yosys.log"
-	@rm -f $$@ $(BUILD)/$(1)/nextpnr.json $(BUILD)/$(1)/$(1).asc
+	@cd $(BUILD)/$(1) && rm -f $(1)_top.json $(1)_top_syn.v yosys_stat.json yosys_stat.txt nextpnr.json \
+	  nextpnr.log $(1).asc $(1).bin icetime.txt icetime.log report.json
 	$(NICE) yosys -q -l $(BUILD)/$(1)/yosys.log -p "read_verilog -sv -DTATAMI_ICE40 -I$(RTL_DIR) \
 	  $$(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/$(1)/$(1)_top.sv; \
 	  chparam $(call board_chparam,$(1)) $(1)_top; \
@@ -100,7 +101,7 @@ $(BUILD)/$(1)/$(1)_top_syn.v: $(BUILD)/$(1)/$(1)_top.json
 # report (and board-check) judges the timing. A design that does not fit fails here.
 $(BUILD)/$(1)/$(1).asc: $(BUILD)/$(1)/$(1)_top.json boards/$(1)/$(1).pcf
 	@echo "nextpnr-ice40: $(1), log $(BUILD)/$(1)/nextpnr.log"
-	@rm -f $(BUILD)/$(1)/nextpnr.json $(BUILD)/$(1)/icetime.txt $(BUILD)/$(1)/report.json $$@
+	@cd $(BUILD)/$(1) && rm -f nextpnr.json nextpnr.log icetime.txt icetime.log report.json $(1).asc $(1).bin
 	$(NICE) nextpnr-ice40 $(BOARD_NEXTPNR_$(1)) --pcf boards/$(1)/$(1).pcf --json $$< \
 	  --freq $(BOARD_FREQ_MHZ_$(1)) --seed $(SEED) --threads 1 --timing-allow-fail \
 	  --report $(BUILD)/$(1)/nextpnr.json --asc $$@.tmp -l $(BUILD)/$(1)/nextpnr.log -q \

@@ -168,8 +168,10 @@ def main():
         return "-" if x is None else fmt % x
     ptxt = " ".join("%s=%s" % kv for kv in params.items())
     print("== %s (%s) %s" % (a.board, dev["device"], ptxt))
-    if not fit:
-        print("  DOES NOT FIT / NOT BUILT: %s" % error)
+    if not have_json:
+        print("  NOT BUILT (synthesis failed): %s" % error)
+    elif not fit:
+        print("  DOES NOT FIT (or place and route failed): %s" % error)
     for k in ("logic_cells", "dsp", "spram", "ebr"):
         r = res[k]
         est = r.get("used_estimate_from_yosys_luts")
@@ -177,9 +179,9 @@ def main():
         pct = (" (%.0f%%)" % (100.0 * r["used"] / r["available"])
                if r["used"] is not None and r["available"] else "")
         print("  %-12s %s / %s%s" % (k, used, n(r["available"]), pct))
-    print("  Fmax         nextpnr %s MHz (%s), icetime %s MHz; target %g MHz" % (
+    print("  Fmax         nextpnr %s MHz (%s), icetime %s MHz (%s); target %g MHz" % (
         n(fmax_pnr, "%.2f"), "met" if met_pnr else "NOT met",
-        n(fmax_it, "%.2f"), a.target_mhz) + (", icetime %s" % ("met" if met_it else "NOT met")))
+        n(fmax_it, "%.2f"), "met" if met_it else "NOT met", a.target_mhz))
     print("  MACs/cycle   %d; peak int8 %s GMAC/s at the lower Fmax, %s GMAC/s at the %g MHz clock"
           " (MARLANN on the UP5K: ~%.1f)" % (rc, n(peak, "%.3f"), n(at_clock, "%.3f"),
                                             a.clock_hz / 1e6, MARLANN_GMACS))
