@@ -69,6 +69,13 @@ def icetime_fmax(d):
     return (float(m.group(2)), float(m.group(1))) if m else (None, None)
 
 
+def icetime_warnings(d):
+    """icetime's warnings (e.g. a DSP or SPRAM configuration it has no timing data for)."""
+    log = read(os.path.join(d, "icetime.log")) or ""
+    return [l.strip("/ ").strip() for l in log.splitlines()
+            if re.search(r"warn|unknown|unsupported|no timing", l, re.I)]
+
+
 def yosys_cells(d):
     """Cell counts from yosys's stat -json (for a design that did not get placed)."""
     txt = read(os.path.join(d, "yosys_stat.json"))
@@ -147,6 +154,7 @@ def main():
         "fmax_mhz": {"nextpnr": fmax_pnr, "icetime": fmax_it},
         "nextpnr_clock": clk,
         "icetime_critical_path_ns": delay_it,
+        "icetime_warnings": icetime_warnings(a.dir) if have_asc else [],
         "timing_met": {"nextpnr": met_pnr, "icetime": met_it},
         "macs_per_cycle": rc,
         "fmax_lower_mhz": lower,
@@ -182,6 +190,8 @@ def main():
     print("  Fmax         nextpnr %s MHz (%s), icetime %s MHz (%s); target %g MHz" % (
         n(fmax_pnr, "%.2f"), "met" if met_pnr else "NOT met",
         n(fmax_it, "%.2f"), "met" if met_it else "NOT met", a.target_mhz))
+    for w in report["icetime_warnings"][:5]:
+        print("  icetime: %s" % w)
     print("  MACs/cycle   %d; peak int8 %s GMAC/s at the lower Fmax, %s GMAC/s at the %g MHz clock"
           " (MARLANN on the UP5K: ~%.1f)" % (rc, n(peak, "%.3f"), n(at_clock, "%.3f"),
                                             a.clock_hz / 1e6, MARLANN_GMACS))

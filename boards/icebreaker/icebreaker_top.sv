@@ -19,6 +19,7 @@ module icebreaker_top #(
   parameter int W = 4,
   parameter int CREDITS = 4,
   parameter int CNT_W = 32,
+  parameter int RX_TIMEOUT = 4096, // inter-byte timeout in a frame: 114 us at 36 MHz
   parameter int LOOPBACK = 0,      // 1: UART echo, no tile (link bring-up)
   parameter int SRAM_BYTES = 131072
 ) (
@@ -53,7 +54,7 @@ module icebreaker_top #(
   logic idle, busy, error;
   tatami_board #(
     .R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .PROFILE(1),
-    .TILE_X(0), .TILE_Y(0), .CREDITS(CREDITS), .RX_TIMEOUT(4096), .CNT_W(CNT_W),
+    .TILE_X(0), .TILE_Y(0), .CREDITS(CREDITS), .RX_TIMEOUT(RX_TIMEOUT), .CNT_W(CNT_W),
     .MEM(MEM), .DSP(DSP), .DW(DW), .CLOCK_HZ(CLOCK_HZ), .BAUD(BAUD), .LOOPBACK(LOOPBACK)
   ) u_board (
     .clk_i(clk), .rst_ni(rst_n), .uart_rx_i(RX), .uart_tx_o(TX),
