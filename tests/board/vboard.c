@@ -38,6 +38,8 @@ typedef struct vurb {
   ft_urb fu;
   UMockdevIoctlData *ud;   /* the client's struct usbdevfs_urb (local copy) */
   UMockdevIoctlData *bd;   /* its buffer */
+  UMockdevIoctlClient *client; /* the fd it was submitted on (usbfs queues are per fd) */
+  int done;                /* completed, waiting to be reaped */
   struct vurb *next_all;
 } vurb;
 
@@ -113,6 +115,7 @@ static void vurb_free(vboard *vb, vurb *v) {
     }
   if (v->bd) g_object_unref(v->bd);
   if (v->ud) g_object_unref(v->ud);
+  if (v->client) g_object_unref(v->client);
   g_free(v);
 }
 
@@ -142,6 +145,7 @@ static void do_submit(vboard *vb, UMockdevIoctlClient *client, UMockdevIoctlData
     }
   }
   vurb *v = g_new0(vurb, 1);
+  v->client = g_object_ref(client);
   v->ud = ud;
   v->bd = bd;
   v->fu.ep = urb->endpoint;
@@ -188,10 +192,41 @@ static void do_submit(vboard *vb, UMockdevIoctlClient *client, UMockdevIoctlData
   if (ft_unplug_requested(vb->ft)) do_unplug(vb);
 }
 
+/* Move completed URBs from the FT2232H model to their vurbs. */
+static void collect_done(vboard *vb) {
+  ft_urb *u;
+  while ((u = ft_pop_done(vb->ft))) ((vurb *)u->user)->done = 1;
+}
+
+/* The oldest completed URB of this client. URBs of clients whose fd was
+ * closed are dropped (the kernel kills them on close). The list is newest
+ * first, so the last match is the oldest. */
+static vurb *take_done(vboard *vb, UMockdevIoctlClient *client) {
+  vurb *found = NULL;
+  for (vurb *v = vb->all, *next; v; v = next) {
+    next = v->next_all;
+    if (v->client != client && !umockdev_ioctl_client_get_connected(v->client)) {
+      if (!v->done) ft_discard(vb->ft, &v->fu);
+      collect_done(vb);
+      vurb_free(vb, v);
+      continue;
+    }
+    if (v->done && v->client == client) found = v;
+  }
+  return found;
+}
+
+static int client_pending(vboard *vb, UMockdevIoctlClient *client) {
+  for (vurb *v = vb->all; v; v = v->next_all)
+    if (!v->done && v->client == client) return 1;
+  return 0;
+}
+
 static void do_reap(vboard *vb, UMockdevIoctlClient *client, UMockdevIoctlData *arg, int block) {
-  ft_urb *u = ft_pop_done(vb->ft);
+  collect_done(vb);
+  vurb *v = take_done(vb, client);
   vb->reaps++;
-  if (!u && !vb->gone && ft_has_pending(vb->ft)) {
+  if (!v && !vb->gone && client_pending(vb, client)) {
     /* The host waits: simulated time runs until some URB completes (or a
      * slice of wall time passes, so the host's own timeouts still work). */
     gint64 t0 = g_get_monotonic_time();
@@ -199,17 +234,18 @@ static void do_reap(vboard *vb, UMockdevIoctlClient *client, UMockdevIoctlData *
     for (;;) {
       ft_run(vb->ft, 4096);
       if (ft_unplug_requested(vb->ft)) do_unplug(vb);
-      u = ft_pop_done(vb->ft);
-      if (u || vb->gone || !ft_has_pending(vb->ft)) break;
+      collect_done(vb);
+      v = take_done(vb, client);
+      if (v || vb->gone || !client_pending(vb, client)) break;
       if (g_get_monotonic_time() - t0 >= limit) break;
     }
   }
-  if (!u) {
+  if (!v) {
     vb->reaps_empty++;
     complete_err(client, vb->gone ? ENODEV : EAGAIN);
     return;
   }
-  vurb *v = u->user;
+  ft_urb *u = &v->fu;
   struct usbdevfs_urb *urb = (struct usbdevfs_urb *)v->ud->data;
   urb->status = u->status;
   urb->actual_length = u->actual;
@@ -228,7 +264,7 @@ static void do_reap(vboard *vb, UMockdevIoctlClient *client, UMockdevIoctlData *
 static void do_discard(vboard *vb, UMockdevIoctlClient *client, UMockdevIoctlData *arg) {
   gulong addr = *(gulong *)arg->data;
   for (vurb *v = vb->all; v; v = v->next_all) {
-    if (v->ud->client_addr == addr) {
+    if (v->client == client && v->ud->client_addr == addr) {
       if (ft_discard(vb->ft, &v->fu) == 0) {
         vlog(vb, "discard ep %02x", v->fu.ep);
         umockdev_ioctl_client_complete(client, 0, 0);
