@@ -22,6 +22,11 @@ $(BUILD)/synth/tiny.json: $(RTL_SRCS) $(RTL_HDRS)
 	  chparam $(TINY_PARAMS) tatami_tile; synth_ice40 -top tatami_tile -json $@; \
 	  tee -o $(BUILD)/synth/tiny_stat.txt stat"
 
+# Per-testbench extra Verilator arguments: TB_VFLAGS_tb_NAME.
+# tb_sram1p simulates tatami_sram1p IMPL=0 on yosys's iCE40 SPRAM model.
+ICE40_CELLS_SIM ?= /usr/share/yosys/ice40/cells_sim.v
+TB_VFLAGS_tb_sram1p := -DTATAMI_ICE40 -DNO_ICE40_DEFAULT_ASSIGNMENTS $(ICE40_CELLS_SIM)
+
 # Testbenches may include each other (tb_gemm_small includes tb_gemm): depend on all.
 RTL_TB_FILES := $(wildcard tests/rtl/*.sv tests/rtl/*.cpp tests/rtl/*.h)
 RTL_TBS := $(patsubst tests/rtl/%.cpp,%,$(wildcard tests/rtl/tb_*.cpp))
@@ -31,7 +36,7 @@ define RTL_TB_RULE
 $(BUILD)/rtltb/$(1)/V$(1): tests/rtl/$(1).sv tests/rtl/$(1).cpp $(RTL_TB_FILES) $(RTL_SRCS) $(RTL_HDRS) | deps
 	@mkdir -p $$(dir $$@)
 	$(VERILATOR) --cc --exe --build -j $(JOBS) -O3 $(VFLAGS_COMMON) -Itests/rtl \
-	  --top-module $(1) --Mdir $$(dir $$@) -o V$(1) \
+	  --top-module $(1) --Mdir $$(dir $$@) -o V$(1) $$(TB_VFLAGS_$(1)) \
 	  -CFLAGS "-O1 -std=c++17" $(addprefix $(CURDIR)/,$(RTL_SRCS)) $(CURDIR)/tests/rtl/$(1).sv $(CURDIR)/tests/rtl/$(1).cpp >$$(dir $$@)build.log 2>&1 \
 	  || { cat $$(dir $$@)build.log; exit 1; }
 endef
