@@ -27,12 +27,18 @@ RTL_TB_FILES := $(wildcard tests/rtl/*.sv tests/rtl/*.cpp tests/rtl/*.h)
 RTL_TBS := $(patsubst tests/rtl/%.cpp,%,$(wildcard tests/rtl/tb_*.cpp))
 RTL_TB_BINS := $(foreach t,$(RTL_TBS),$(BUILD)/rtltb/$(t)/V$(t))
 
+# Per-testbench extra Verilator arguments. iCE40 primitives (SB_MAC16) come
+# from yosys's simulation models; their warnings are not ours.
+ICE40_SIM := -DTATAMI_ICE40 -DNO_ICE40_DEFAULT_ASSIGNMENTS -Wno-lint -Wno-style /usr/share/yosys/ice40/cells_sim.v
+TB_EXTRA_tb_mul8x2 := $(ICE40_SIM)
+TB_EXTRA_tb_gemm_en := $(ICE40_SIM)
+
 define RTL_TB_RULE
 $(BUILD)/rtltb/$(1)/V$(1): tests/rtl/$(1).sv tests/rtl/$(1).cpp $(RTL_TB_FILES) $(RTL_SRCS) $(RTL_HDRS) | deps
 	@mkdir -p $$(dir $$@)
 	$(VERILATOR) --cc --exe --build -j $(JOBS) -O3 $(VFLAGS_COMMON) -Itests/rtl \
 	  --top-module $(1) --Mdir $$(dir $$@) -o V$(1) \
-	  -CFLAGS "-O1 -std=c++17" $(addprefix $(CURDIR)/,$(RTL_SRCS)) $(CURDIR)/tests/rtl/$(1).sv $(CURDIR)/tests/rtl/$(1).cpp >$$(dir $$@)build.log 2>&1 \
+	  -CFLAGS "-O1 -std=c++17" $(TB_EXTRA_$(1)) $(addprefix $(CURDIR)/,$(RTL_SRCS)) $(CURDIR)/tests/rtl/$(1).sv $(CURDIR)/tests/rtl/$(1).cpp >$$(dir $$@)build.log 2>&1 \
 	  || { cat $$(dir $$@)build.log; exit 1; }
 endef
 $(foreach t,$(RTL_TBS),$(eval $(call RTL_TB_RULE,$(t))))

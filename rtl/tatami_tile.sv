@@ -97,8 +97,8 @@ module tatami_tile #(
   logic [8*W-1:0] g_w_data;
   logic [W-1:0]   g_w_be;
 
-  tatami_gemm #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W)) u_gemm (
-    .clk_i, .rst_ni,
+  tatami_gemm #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .DW(AW + 1)) u_gemm (
+    .clk_i, .rst_ni, .en_i(1'b1),
     .start_i(g_start), .a_addr_i(g_a), .b_addr_i(g_b), .c_addr_i(g_c),
     .m_i(g_m), .n_i(g_n), .k_i(g_k), .lda_i(g_lda), .ldb_i(g_ldb), .ldc_i(g_ldc),
     .trans_a_i(g_trans_a), .trans_b_i(g_trans_b), .accumulate_i(g_acc),
