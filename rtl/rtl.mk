@@ -22,15 +22,19 @@ $(BUILD)/synth/tiny.json: $(RTL_SRCS) $(RTL_HDRS)
 	  chparam $(TINY_PARAMS) tatami_tile; synth_ice40 -top tatami_tile -json $@; \
 	  tee -o $(BUILD)/synth/tiny_stat.txt stat"
 
-# Per-testbench extra Verilator arguments: TB_VFLAGS_tb_NAME.
-# tb_sram1p simulates tatami_sram1p IMPL=0 on yosys's iCE40 SPRAM model.
-ICE40_CELLS_SIM ?= /usr/share/yosys/ice40/cells_sim.v
-TB_VFLAGS_tb_sram1p := -DTATAMI_ICE40 -DNO_ICE40_DEFAULT_ASSIGNMENTS $(ICE40_CELLS_SIM)
-
 # Testbenches may include each other (tb_gemm_small includes tb_gemm): depend on all.
 RTL_TB_FILES := $(wildcard tests/rtl/*.sv tests/rtl/*.cpp tests/rtl/*.h)
 RTL_TBS := $(patsubst tests/rtl/%.cpp,%,$(wildcard tests/rtl/tb_*.cpp))
 RTL_TB_BINS := $(foreach t,$(RTL_TBS),$(BUILD)/rtltb/$(t)/V$(t))
+
+# Per-testbench extra Verilator arguments: TB_VFLAGS_tb_NAME. iCE40
+# primitives (SB_MAC16, SB_SPRAM256KA) come from yosys's simulation models,
+# whose warnings are not ours.
+YOSYS_CELLS_SIM := /usr/share/yosys/ice40/cells_sim.v
+ICE40_SIM := -DTATAMI_ICE40 -DNO_ICE40_DEFAULT_ASSIGNMENTS -Wno-lint -Wno-style $(YOSYS_CELLS_SIM)
+TB_VFLAGS_tb_mul8x2  := $(ICE40_SIM)
+TB_VFLAGS_tb_gemm_en := $(ICE40_SIM)
+TB_VFLAGS_tb_sram1p  := $(ICE40_SIM)
 
 define RTL_TB_RULE
 $(BUILD)/rtltb/$(1)/V$(1): tests/rtl/$(1).sv tests/rtl/$(1).cpp $(RTL_TB_FILES) $(RTL_SRCS) $(RTL_HDRS) | deps

@@ -7,13 +7,18 @@
 // row mux (rd_row_i -> rd_data_o, combinational) from cycle T+r+C until the
 // next tile's last reaches the row, i.e. up to cycle T'+r. row0_done_o is
 // high in cycle T+C, when row 0 becomes readable.
+// Products: one tatami_mul8x2 per pair of horizontally adjacent PEs (one
+// SB_MAC16 each with DSP=1, which needs an even C). en_i=0 freezes every
+// register (the engine's clock enable).
 module tatami_array #(
   parameter int R = 16,
   parameter int C = 16,
+  parameter bit DSP = 1'b0,    // products from iCE40 SB_MAC16s (C even, TATAMI_ICE40)
   localparam int RW = (R > 1) ? $clog2(R) : 1
 ) (
   input  logic           clk_i,
   input  logic           rst_ni,
+  input  logic           en_i,      // clock enable: 0 freezes every register
 
   input  logic           in_valid_i,
   input  logic           last_i,
@@ -31,6 +36,11 @@ module tatami_array #(
   logic [7:0]  b_w     [R+1][C];
   logic        bv_w    [R+1][C];
   logic [31:0] res_w   [R][C];
+  logic [15:0] prod_w  [R][C];
+
+  if (DSP && (C % 2 != 0)) begin : g_bad_c
+    tatami_array_DSP_needs_an_even_C u_error ();   // no such module: stops elaboration
+  end
 
   // ---------------------------------------------------------------- skew
   for (genvar r = 0; r < R; r++) begin : g_skew_a
@@ -43,7 +53,7 @@ module tatami_array #(
       logic [10*r-1:0] sh_q;
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) sh_q <= '0;
-        else         sh_q <= (10*r)'({sh_q, last_i, in_valid_i, a_i[8*r +: 8]});
+        else if (en_i) sh_q <= (10*r)'({sh_q, last_i, in_valid_i, a_i[8*r +: 8]});
       end
       assign {last_w[r][0], av_w[r][0], a_w[r][0]} = sh_q[10*(r-1) +: 10];
     end
@@ -58,9 +68,29 @@ module tatami_array #(
       logic [9*c-1:0] sh_q;
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) sh_q <= '0;
-        else         sh_q <= (9*c)'({sh_q, in_valid_i, b_i[8*c +: 8]});
+        else if (en_i) sh_q <= (9*c)'({sh_q, in_valid_i, b_i[8*c +: 8]});
       end
       assign {bv_w[0][c], b_w[0][c]} = sh_q[9*(c-1) +: 9];
+    end
+  end
+
+  // ---------------------------------------------------------------- products
+  for (genvar r = 0; r < R; r++) begin : g_mrow
+    for (genvar c = 0; c < C; c = c + 2) begin : g_mpair
+      if (c + 1 < C) begin : g_pair
+        tatami_mul8x2 #(.DSP(DSP)) u_mul (
+          .a0_i (a_w[r][c]),   .b0_i (b_w[r][c]),
+          .a1_i (a_w[r][c+1]), .b1_i (b_w[r][c+1]),
+          .p0_o (prod_w[r][c]), .p1_o (prod_w[r][c+1])
+        );
+      end else begin : g_single   // odd C (DSP=0 only): last column alone
+        logic [15:0] unused_p1;
+        tatami_mul8x2 #(.DSP(1'b0)) u_mul (
+          .a0_i (a_w[r][c]), .b0_i (b_w[r][c]),
+          .a1_i (8'h00),     .b1_i (8'h00),
+          .p0_o (prod_w[r][c]), .p1_o (unused_p1)
+        );
+      end
     end
   end
 
@@ -70,11 +100,13 @@ module tatami_array #(
       tatami_pe u_pe (
         .clk_i,
         .rst_ni,
+        .en_i,
         .a_i       (a_w[r][c]),
         .a_valid_i (av_w[r][c]),
         .last_i    (last_w[r][c]),
         .b_i       (b_w[r][c]),
         .b_valid_i (bv_w[r][c]),
+        .prod_i    (prod_w[r][c]),
         .a_o       (a_w[r][c+1]),
         .a_valid_o (av_w[r][c+1]),
         .last_o    (last_w[r][c+1]),

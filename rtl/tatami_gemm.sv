@@ -32,11 +32,14 @@ module tatami_gemm #(
   parameter int C          = 16,
   parameter int SRAM_BYTES = 1 << 20,
   parameter int W          = 16,            // SRAM port width in bytes, >= max(R, C, 4)
+  parameter int DW         = 24,            // M/N/K counter width (M, N, K < 2**DW)
+  parameter bit DSP        = 1'b0,          // iCE40 SB_MAC16 products (tatami_array)
   localparam int AW        = $clog2(SRAM_BYTES),
   localparam int MW        = $clog2(R * C + 1)
 ) (
   input  logic           clk_i,
   input  logic           rst_ni,
+  input  logic           en_i,               // clock enable: 0 freezes the engine
 
   input  logic           start_i,
   input  logic [AW-1:0]  a_addr_i,
@@ -85,12 +88,12 @@ module tatami_gemm #(
 
   // ---------------------------------------------------------------- state
   logic          running_q, running_d, done_q, done_d;
-  logic [23:0]   k_tot_q, n_tot_q;
+  logic [DW-1:0] k_tot_q, n_tot_q;
   logic          acc_q;
   logic [AW-1:0] ldc4_q, cblk_step_q;
 
   // feeder walk
-  logic [23:0]   f_krem_q, f_krem_d, f_rem_m_q, f_rem_m_d, f_rem_n_q, f_rem_n_d;
+  logic [DW-1:0] f_krem_q, f_krem_d, f_rem_m_q, f_rem_m_d, f_rem_n_q, f_rem_n_d;
   logic [AW-1:0] f_crow_q, f_crow_d, f_ctile_q, f_ctile_d;
   logic          feed_done_q, feed_done_d, pend_q, pend_d;
   logic [VRW-1:0] vr;
@@ -131,15 +134,15 @@ module tatami_gemm #(
 
   // ---------------------------------------------------------------- operands
   tatami_stream #(
-    .L(R), .OL(C), .OUTER(1'b1), .W(W), .AW(AW)
+    .L(R), .OL(C), .OUTER(1'b1), .W(W), .AW(AW), .DW(DW)
   ) u_stream_a (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .en_i,
     .start_i   (start_i && !busy_o),
     .base_i    (a_addr_i),
     .ld_i      (lda_i),
-    .own_i     (m_i),
-    .oth_i     (n_i),
-    .k_i       (k_i),
+    .own_i     (DW'(m_i)),
+    .oth_i     (DW'(n_i)),
+    .k_i       (DW'(k_i)),
     .trans_i   (!trans_a_i),       // rows A[i][k0..] -> TRANSPOSED
     .vec_o     (a_vec),
     .valid_o   (a_valid),
@@ -150,15 +153,15 @@ module tatami_gemm #(
   );
 
   tatami_stream #(
-    .L(C), .OL(R), .OUTER(1'b0), .W(W), .AW(AW)
+    .L(C), .OL(R), .OUTER(1'b0), .W(W), .AW(AW), .DW(DW)
   ) u_stream_b (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .en_i,
     .start_i   (start_i && !busy_o),
     .base_i    (b_addr_i),
     .ld_i      (ldb_i),
-    .own_i     (n_i),
-    .oth_i     (m_i),
-    .k_i       (k_i),
+    .own_i     (DW'(n_i)),
+    .oth_i     (DW'(m_i)),
+    .k_i       (DW'(k_i)),
     .trans_i   (trans_b_i),        // rows B[j][k0..] -> TRANSPOSED
     .vec_o     (b_vec),
     .valid_o   (b_valid),
@@ -170,10 +173,10 @@ module tatami_gemm #(
 
   // ---------------------------------------------------------------- feeder
   always_comb begin
-    vr = (f_rem_m_q < 24'(R)) ? VRW'(f_rem_m_q) : VRW'(R);
-    vc = (f_rem_n_q < 24'(C)) ? VCW'(f_rem_n_q) : VCW'(C);
+    vr = (f_rem_m_q < DW'(R)) ? VRW'(f_rem_m_q) : VRW'(R);
+    vc = (f_rem_n_q < DW'(C)) ? VCW'(f_rem_n_q) : VCW'(C);
     feeding     = running_q && !feed_done_q;
-    is_last     = (f_krem_q == 24'd1);
+    is_last     = (f_krem_q == DW'(1));
     // A tile's results live in the PE output registers until the next
     // tile's `last` wavefront, which reaches row r at T'+r. The drain reads
     // one chunk per cycle, rows in order, so all of its remaining reads
@@ -184,10 +187,13 @@ module tatami_gemm #(
     drain_block = pend_q || (d_act_q && d_left_q > left_ok);
     fire        = feeding && a_valid && b_valid && !(is_last && drain_block);
 
-    ev_busy_o          = fire;
-    ev_macs_o          = fire ? MW'(vr * vc) : '0;
-    ev_stall_drain_o   = feeding && is_last && drain_block;
-    ev_stall_operand_o = feeding && !(a_valid && b_valid) && !(is_last && drain_block);
+    // events count enabled cycles; a frozen cycle while busy is an operand
+    // stall (the memory is serving other ports)
+    ev_busy_o          = en_i && fire;
+    ev_macs_o          = (en_i && fire) ? MW'(vr * vc) : '0;
+    ev_stall_drain_o   = en_i && feeding && is_last && drain_block;
+    ev_stall_operand_o = en_i ? (feeding && !(a_valid && b_valid) && !(is_last && drain_block))
+                              : busy_o;
   end
 
   // feeder walk (kept apart from the block above: row0_done depends on fire)
@@ -211,24 +217,24 @@ module tatami_gemm #(
         n_vc_d   = vc;
         n_nch_d  = NCW'((32'(vc) + VPC - 1) >> VSH);
         f_krem_d = k_tot_q;
-        if (f_rem_n_q <= 24'(C)) begin
+        if (f_rem_n_q <= DW'(C)) begin
           f_rem_n_d = n_tot_q;
           f_crow_d  = f_crow_q + cblk_step_q;
           f_ctile_d = f_crow_q + cblk_step_q;
-          if (f_rem_m_q <= 24'(R)) feed_done_d = 1'b1;
-          else                     f_rem_m_d   = f_rem_m_q - 24'(R);
+          if (f_rem_m_q <= DW'(R)) feed_done_d = 1'b1;
+          else                     f_rem_m_d   = f_rem_m_q - DW'(R);
         end else begin
-          f_rem_n_d = f_rem_n_q - 24'(C);
+          f_rem_n_d = f_rem_n_q - DW'(C);
           f_ctile_d = f_ctile_q + AW'(4 * C);
         end
       end else begin
-        f_krem_d = f_krem_q - 24'd1;
+        f_krem_d = f_krem_q - DW'(1);
       end
     end
   end
 
-  tatami_array #(.R(R), .C(C)) u_array (
-    .clk_i, .rst_ni,
+  tatami_array #(.R(R), .C(C), .DSP(DSP)) u_array (
+    .clk_i, .rst_ni, .en_i,
     .in_valid_i  (fire),
     .last_i      (is_last),
     .a_i         (a_vec),
@@ -317,7 +323,7 @@ module tatami_gemm #(
     else if (done_d)        running_d = 1'b0;
   end
   assign busy_o = running_q || done_q;
-  assign done_o = done_q;
+  assign done_o = done_q && en_i;   // a pulse in an enabled cycle
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -352,35 +358,35 @@ module tatami_gemm #(
       w_addr_q    <= '0;
       w_data_q    <= '0;
       w_be_q      <= '0;
-    end else begin
+    end else if (start_i && !busy_o) begin
+      // taken even in a frozen cycle (the engine is idle: nothing else moves)
+      running_q   <= 1'b1;
+      k_tot_q     <= DW'(k_i);
+      n_tot_q     <= DW'(n_i);
+      acc_q       <= accumulate_i;
+      ldc4_q      <= AW'(ldc_i << 2);
+      cblk_step_q <= AW'(ldc_i * 32'(4 * R));   // constant multiple
+      f_krem_q    <= DW'(k_i);
+      f_rem_m_q   <= DW'(m_i);
+      f_rem_n_q   <= DW'(n_i);
+      f_crow_q    <= c_addr_i;
+      f_ctile_q   <= c_addr_i;
+      feed_done_q <= 1'b0;
+      pend_q      <= 1'b0;
+      d_act_q     <= 1'b0;
+      w_v_q       <= 1'b0;
+    end else if (en_i) begin
       running_q <= running_d;
       done_q    <= done_d;
-      if (start_i && !busy_o) begin
-        k_tot_q     <= k_i;
-        n_tot_q     <= n_i;
-        acc_q       <= accumulate_i;
-        ldc4_q      <= AW'(ldc_i << 2);
-        cblk_step_q <= AW'(ldc_i * 32'(4 * R));   // constant multiple
-        f_krem_q    <= k_i;
-        f_rem_m_q   <= m_i;
-        f_rem_n_q   <= n_i;
-        f_crow_q    <= c_addr_i;
-        f_ctile_q   <= c_addr_i;
-        feed_done_q <= 1'b0;
-        pend_q      <= 1'b0;
-        d_act_q     <= 1'b0;
-        w_v_q       <= 1'b0;
-      end else begin
-        f_krem_q    <= f_krem_d;
-        f_rem_m_q   <= f_rem_m_d;
-        f_rem_n_q   <= f_rem_n_d;
-        f_crow_q    <= f_crow_d;
-        f_ctile_q   <= f_ctile_d;
-        feed_done_q <= feed_done_d;
-        pend_q      <= pend_d;
-        d_act_q     <= d_act_d;
-        w_v_q       <= d_go;
-      end
+      f_krem_q    <= f_krem_d;
+      f_rem_m_q   <= f_rem_m_d;
+      f_rem_n_q   <= f_rem_n_d;
+      f_crow_q    <= f_crow_d;
+      f_ctile_q   <= f_ctile_d;
+      feed_done_q <= feed_done_d;
+      pend_q      <= pend_d;
+      d_act_q     <= d_act_d;
+      w_v_q       <= d_go;
       n_c_q     <= n_c_d;
       n_vr_q    <= n_vr_d;
       n_vc_q    <= n_vc_d;

@@ -1,5 +1,7 @@
 // One processing element of the output-stationary array: int8 x int8
-// products accumulated into an int32 (wrapping) accumulator.
+// products accumulated into an int32 (wrapping) accumulator. The product
+// a_i * b_i comes from outside (prod_i, combinational: tatami_array shares
+// one tatami_mul8x2, i.e. one iCE40 DSP, between two neighbouring PEs).
 // a (with its valid and the tile's `last` flag) moves left to right, b (with
 // its valid) top to bottom, one PE per cycle. On a valid `last` the finished
 // sum goes to res_o and the accumulator restarts at zero in the same cycle,
@@ -8,12 +10,14 @@
 module tatami_pe (
   input  logic        clk_i,
   input  logic        rst_ni,
+  input  logic        en_i,        // clock enable
 
   input  logic [7:0]  a_i,
   input  logic        a_valid_i,
   input  logic        last_i,
   input  logic [7:0]  b_i,
   input  logic        b_valid_i,
+  input  logic [15:0] prod_i,      // signed a_i * b_i
 
   output logic [7:0]  a_o,
   output logic        a_valid_o,
@@ -23,12 +27,10 @@ module tatami_pe (
   output logic [31:0] res_o
 );
   logic [31:0] acc_d, acc_q, res_d, res_q, sum;
-  logic signed [15:0] prod;
   logic fire;
 
   always_comb begin
-    prod  = $signed(a_i) * $signed(b_i);
-    sum   = acc_q + {{16{prod[15]}}, prod};
+    sum   = acc_q + {{16{prod_i[15]}}, prod_i};
     fire  = a_valid_i & b_valid_i;
     acc_d = acc_q;
     res_d = res_q;
@@ -51,7 +53,7 @@ module tatami_pe (
       last_o    <= 1'b0;
       b_o       <= '0;
       b_valid_o <= 1'b0;
-    end else begin
+    end else if (en_i) begin
       acc_q     <= acc_d;
       res_q     <= res_d;
       a_o       <= a_i;

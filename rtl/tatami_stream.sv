@@ -21,6 +21,7 @@ module tatami_stream #(
   parameter bit OUTER  = 1'b1,
   parameter int W      = 16,        // SRAM read width in bytes
   parameter int AW     = 20,
+  parameter int DW     = 24,        // extent counter width (extents < 2**DW)
   parameter int DEPTH  = 4,         // output FIFO entries (>= 3 for full rate)
   localparam int KCW   = $clog2(W + 1),
   localparam int RWD   = (L > 1) ? $clog2(L) : 1,
@@ -28,13 +29,14 @@ module tatami_stream #(
 ) (
   input  logic           clk_i,
   input  logic           rst_ni,
+  input  logic           en_i,      // clock enable (start_i is taken regardless)
 
   input  logic           start_i,   // descriptor valid in this cycle only
   input  logic [AW-1:0]  base_i,
   input  logic [31:0]    ld_i,
-  input  logic [23:0]    own_i,
-  input  logic [23:0]    oth_i,
-  input  logic [23:0]    k_i,
+  input  logic [DW-1:0]    own_i,
+  input  logic [DW-1:0]    oth_i,
+  input  logic [DW-1:0]    k_i,
   input  logic           trans_i,
 
   output logic [8*L-1:0] vec_o,
@@ -50,9 +52,9 @@ module tatami_stream #(
   // ---------------------------------------------------------------- state
   logic [AW-1:0] base_q, ld_q, step_q, blk_base_q, blk_base_d, blk_base_n;
   logic [AW-1:0] addr_q, addr_d, chunk_q, chunk_d;
-  logic [23:0]   own_tot_q, oth_tot_q, k_tot_q;
-  logic [23:0]   rem_own_q, rem_own_d, rem_own_n, rem_oth_q, rem_oth_d, rem_oth_n;
-  logic [23:0]   krem_q, krem_d;
+  logic [DW-1:0]   own_tot_q, oth_tot_q, k_tot_q;
+  logic [DW-1:0]   rem_own_q, rem_own_d, rem_own_n, rem_oth_q, rem_oth_d, rem_oth_n;
+  logic [DW-1:0]   krem_q, krem_d;
   logic          trans_q, done_q, done_d, walk_done;
   logic [RWD-1:0] row_q, row_d;
   logic [L-1:0]  own_mask;
@@ -84,13 +86,13 @@ module tatami_stream #(
 
   // ---------------------------------------------------------------- walk
   always_comb begin
-    for (int p = 0; p < L; p++) own_mask[p] = rem_own_q > 24'(p);
+    for (int p = 0; p < L; p++) own_mask[p] = rem_own_q > DW'(p);
   end
 
   // Next tile's block base and remaining extents (the walk's step).
   logic [AW-1:0] blk_base_n_c;
-  logic [23:0] rem_own_n_c;
-  logic [23:0] rem_oth_n_c;
+  logic [DW-1:0] rem_own_n_c;
+  logic [DW-1:0] rem_oth_n_c;
   logic walk_done_c;
   always_comb begin
     blk_base_n_c = blk_base_q;
@@ -98,25 +100,25 @@ module tatami_stream #(
     rem_oth_n_c  = rem_oth_q;
     walk_done_c  = 1'b0;
     if (OUTER) begin
-      if (rem_oth_q <= 24'(OL)) begin
+      if (rem_oth_q <= DW'(OL)) begin
         rem_oth_n_c = oth_tot_q;
-        if (rem_own_q <= 24'(L)) begin
+        if (rem_own_q <= DW'(L)) begin
           walk_done_c = 1'b1;
         end else begin
-          rem_own_n_c  = rem_own_q - 24'(L);
+          rem_own_n_c  = rem_own_q - DW'(L);
           blk_base_n_c = blk_base_q + step_q;
         end
       end else begin
-        rem_oth_n_c = rem_oth_q - 24'(OL);
+        rem_oth_n_c = rem_oth_q - DW'(OL);
       end
     end else begin
-      if (rem_own_q <= 24'(L)) begin
+      if (rem_own_q <= DW'(L)) begin
         rem_own_n_c  = own_tot_q;
         blk_base_n_c = base_q;
-        if (rem_oth_q <= 24'(OL)) walk_done_c = 1'b1;
-        else                      rem_oth_n_c = rem_oth_q - 24'(OL);
+        if (rem_oth_q <= DW'(OL)) walk_done_c = 1'b1;
+        else                      rem_oth_n_c = rem_oth_q - DW'(OL);
       end else begin
-        rem_own_n_c  = rem_own_q - 24'(L);
+        rem_own_n_c  = rem_own_q - DW'(L);
         blk_base_n_c = blk_base_q + step_q;
       end
     end
@@ -132,7 +134,7 @@ module tatami_stream #(
   always_comb begin
     eblk   = eb_q ? blk1_q : blk0_q;
     elmask = eb_q ? lmask1_q : lmask0_q;
-    kchunk = (krem_q > 24'(W)) ? KCW'(W) : KCW'(krem_q);
+    kchunk = (krem_q > DW'(W)) ? KCW'(W) : KCW'(krem_q);
     // emission from the full block eb_q (TRANSPOSED)
     efire  = full_q[eb_q] && (cnt_q != (PW+1)'(DEPTH));
     efinal = efire && (ecnt_q == (eb_q ? kcnt1_q : kcnt0_q) - 1'b1);
@@ -140,8 +142,8 @@ module tatami_stream #(
     blk_free = !full_q[fb_q] || (eb_q == fb_q && efinal);
     dfire = !done_q && !trans_q && ((cnt_q + (PW+1)'(dpend_q)) < (PW+1)'(DEPTH));
     tfire = !done_q && trans_q && blk_free;
-    chunk_end = (32'(row_q) == L - 1) || (24'(row_q) + 24'd1 >= rem_own_q);
-    tile_end  = dfire ? (krem_q == 24'd1) : (tfire && chunk_end && krem_q <= 24'(W));
+    chunk_end = (32'(row_q) == L - 1) || (DW'(row_q) + DW'(1) >= rem_own_q);
+    tile_end  = dfire ? (krem_q == DW'(1)) : (tfire && chunk_end && krem_q <= DW'(W));
 
     rd_en_o   = dfire || tfire;
     rd_addr_o = addr_q;
@@ -171,7 +173,7 @@ module tatami_stream #(
         krem_d = k_tot_q;
       end else begin
         addr_d = addr_q + ld_q;
-        krem_d = krem_q - 24'd1;
+        krem_d = krem_q - DW'(1);
       end
     end
     if (tfire) begin
@@ -190,7 +192,7 @@ module tatami_stream #(
           krem_d  = k_tot_q;
         end else begin
           chunk_d = chunk_q + AW'(W);
-          krem_d  = krem_q - 24'(W);
+          krem_d  = krem_q - DW'(W);
         end
         addr_d = chunk_d;
       end else begin
@@ -243,7 +245,7 @@ module tatami_stream #(
   assign vec_o   = fifo_q[rptr_q];
 
   always_ff @(posedge clk_i) begin
-    if (push) fifo_q[wptr_q] <= push_data;
+    if (en_i && push) fifo_q[wptr_q] <= push_data;
   end
 
   // ---------------------------------------------------------------- registers
@@ -310,7 +312,7 @@ module tatami_stream #(
       wptr_q     <= '0;
       rptr_q     <= '0;
       cnt_q      <= '0;
-    end else begin
+    end else if (en_i) begin
       done_q     <= done_d;
       blk_base_q <= blk_base_d;
       addr_q     <= addr_d;

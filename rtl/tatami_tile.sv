@@ -15,9 +15,8 @@ module tatami_tile #(
   parameter int MEM = 0,              // scratchpad: 0 multi-port (tatami_sram), 1 single-port on
                                       // 4 SB_SPRAM256KA, 2 single-port on inferred RAM (EBR)
   parameter bit DSP = 1'b0,           // 1: array products on SB_MAC16 (8x8 dual mode)
-  /* verilator lint_off UNUSEDPARAM */
-  parameter int DW = 24               // engine dimension counters (validated M,N,K <= SRAM_BYTES)
-  /* verilator lint_on UNUSEDPARAM */
+  parameter int DW = 24               // engine dimension counters (validated M,N,K <= SRAM_BYTES,
+                                      // so AW+1 bits suffice)
 ) (
   input  logic clk_i, input logic rst_ni,
   input  logic [7:0] rx_data_i, input logic rx_valid_i, output logic rx_ready_o,
@@ -82,7 +81,11 @@ module tatami_tile #(
   logic [8*W-1:0] ra_data, rb_data, rc_data, w_data;
   logic [W-1:0]   w_be;
 
-  if (MEM == 0 && !DSP) begin : g_sram
+  // g_en: the engine's clock enable. The multi-port SRAM never stalls; the
+  // single-ported board memory serves one port per clock and freezes the
+  // engine while it works through a cycle's other requests.
+  logic g_en;
+  if (MEM == 0) begin : g_sram
     tatami_sram #(.BYTES(SRAM_BYTES), .W(W)) u_sram (
       .clk_i,
       .ra_en_i(ra_en), .ra_addr_i(ra_addr), .ra_data_o(ra_data),
@@ -90,10 +93,20 @@ module tatami_tile #(
       .rc_en_i(rc_en), .rc_addr_i(rc_addr), .rc_data_o(rc_data),
       .w_en_i (w_en),  .w_addr_i (w_addr),  .w_data_i (w_data), .w_be_i(w_be)
     );
-  end else begin : g_unsupported
-    // MEM != 0 and DSP are being integrated (issue 3): refuse to build
-    // rather than silently ignore the parameters.
-    tatami_tile_param_not_supported_yet u_fail ();
+    assign g_en = 1'b1;
+  end else if (MEM == 1 || MEM == 2) begin : g_sram1p
+    tatami_sram1p #(.BYTES(SRAM_BYTES), .W(W), .IMPL(MEM - 1)) u_sram (
+      .clk_i, .rst_ni, .en_o(g_en),
+      .ra_en_i(ra_en), .ra_addr_i(ra_addr), .ra_data_o(ra_data),
+      .rb_en_i(rb_en), .rb_addr_i(rb_addr), .rb_data_o(rb_data),
+      .rc_en_i(rc_en), .rc_addr_i(rc_addr), .rc_data_o(rc_data),
+      .w_en_i (w_en),  .w_addr_i (w_addr),  .w_data_i (w_data), .w_be_i(w_be)
+    );
+  end else begin : g_bad_mem
+    tatami_tile_needs_MEM_0_1_or_2 u_fail ();
+  end
+  if (DW < AW + 1 || DW > 24) begin : g_bad_dw
+    tatami_tile_needs_DW_between_AW_plus_1_and_24 u_fail ();
   end
 
   // ------------------------------------------------------------ GEMM engine
@@ -109,8 +122,8 @@ module tatami_tile #(
   logic [8*W-1:0] g_w_data;
   logic [W-1:0]   g_w_be;
 
-  tatami_gemm #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W)) u_gemm (
-    .clk_i, .rst_ni,
+  tatami_gemm #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .DW(DW), .DSP(DSP)) u_gemm (
+    .clk_i, .rst_ni, .en_i(g_en),
     .start_i(g_start), .a_addr_i(g_a), .b_addr_i(g_b), .c_addr_i(g_c),
     .m_i(g_m), .n_i(g_n), .k_i(g_k), .lda_i(g_lda), .ldb_i(g_ldb), .ldc_i(g_ldc),
     .trans_a_i(g_trans_a), .trans_b_i(g_trans_b), .accumulate_i(g_acc),

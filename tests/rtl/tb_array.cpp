@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     }
   }
 
-  top->rst_ni = 0; top->clk_i = 0; top->in_valid_i = 0; top->last_i = 0;
+  top->rst_ni = 0; top->en_i = 1; top->clk_i = 0; top->in_valid_i = 0; top->last_i = 0;
   top->eval(); top->rst_ni = 1; top->eval();
   long total = sched.size() + C + R + 10;
   int row0_seen = 0;

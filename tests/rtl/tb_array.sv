@@ -7,6 +7,7 @@ module tb_array #(
 ) (
   input  logic            clk_i,
   input  logic            rst_ni,
+  input  logic            en_i,
   input  logic            in_valid_i,
   input  logic            last_i,
   input  logic [8*R-1:0]  a_i,

@@ -10,6 +10,9 @@ static const int R = 16, C = 16, W = 16;
 static const uint32_t BYTES = 1u << 20;
 static const bool BIG = true;
 #endif
+#ifndef FREEZE_PCT
+#define FREEZE_PCT 0  // percentage of cycles in which the memory freezes the engine (en_i=0)
+#endif
 #include "verilated.h"
 #include <cstdint>
 #include <cstdio>
@@ -24,6 +27,7 @@ static uint64_t cyc;
 static std::vector<uint8_t> mem;  // mirror of the SRAM
 static std::mt19937_64 rng(20261126);
 static int fails;
+static std::mt19937 en_rng(777);
 
 template <typename T> static void put_bytes(T& p, const uint8_t* b) {
   uint64_t v = 0;
@@ -42,9 +46,21 @@ template <std::size_t N> static void get_bytes(const VlWide<N>& p, uint8_t* b) {
     for (int i = 0; i < 4; i++) b[4 * w + i] = (uint8_t)(p[w] >> (8 * i));
 }
 
+// en_i for the next cycle: random freezes (FREEZE_PCT), with runs of
+// frozen cycles now and then (a memory serving several requests).
+static void next_en() {
+  if (FREEZE_PCT == 0) { top->en_i = 1; return; }
+  static int run = 0;
+  if (run > 0) { run--; top->en_i = 0; return; }
+  bool frz = (int)(en_rng() % 100) < FREEZE_PCT;
+  if (frz && en_rng() % 8 == 0) run = en_rng() % 4;
+  top->en_i = !frz;
+}
 static void tick() {
   top->clk_i = 1; top->eval();
-  top->clk_i = 0; top->eval();
+  top->clk_i = 0;
+  next_en();
+  top->eval();
   cyc++;
 }
 
@@ -169,11 +185,17 @@ static Result run(const Gemm& g, bool full_check, bool load = true) {
   top->a_addr_i = 0x5a5a5 % BYTES; top->m_i = 0;  // descriptor only valid with start
   top->eval();
   uint64_t tiles = (uint64_t)((g.m + R - 1) / R) * ((g.n + C - 1) / C);
-  uint64_t limit = tiles * (g.k + 4 * R + 64) * 4 + 1000;
+  uint64_t limit = (tiles * (g.k + 4 * R + 64) * 4 + 1000) * 100 / (100 - FREEZE_PCT) + 100;
   bool ok = true;
   res.cycles = 1;
   for (;;) {
     if (!top->busy_o) { printf("FAIL: busy_o low at cycle %lu of %s\n", res.cycles, d.c_str()); ok = false; break; }
+    if (!top->en_i && (top->done_o || top->ev_busy_o || top->ev_macs_o || top->ev_stall_drain_o ||
+                       !top->ev_stall_operand_o)) {
+      printf("FAIL: events/done in a frozen cycle %lu of %s\n", res.cycles, d.c_str());
+      ok = false;
+      break;
+    }
     res.busy += top->ev_busy_o;
     res.macs += top->ev_macs_o;
     res.stall_op += top->ev_stall_operand_o;
@@ -255,7 +277,7 @@ int main(int argc, char** argv) {
   Verilated::commandArgs(argc, argv);
   top = new TB_TOP;
   mem.assign(BYTES, 0);
-  top->rst_ni = 0; top->clk_i = 0; top->start_i = 0;
+  top->rst_ni = 0; top->clk_i = 0; top->start_i = 0; top->en_i = 1;
   top->host_w_en_i = 0; top->host_r_en_i = 0;
   top->eval();
   top->rst_ni = 1; top->eval();

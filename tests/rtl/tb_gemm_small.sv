@@ -12,6 +12,7 @@ module tb_gemm_small #(
 ) (
   input  logic           clk_i,
   input  logic           rst_ni,
+  input  logic           en_i,
   input  logic           start_i,
   input  logic [AW-1:0]  a_addr_i,
   input  logic [AW-1:0]  b_addr_i,

@@ -1,0 +1,87 @@
+// Two independent signed 8 x 8 -> 16-bit products, combinational (no
+// pipeline registers): p0_o = a0_i * b0_i, p1_o = a1_i * b1_i.
+//  * DSP=0: behavioural multipliers (LUT logic, or whatever synthesis maps).
+//  * DSP=1: one iCE40 SB_MAC16 in dual 8x8 mode, every register bypassed:
+//    A = {a1, a0}, B = {b1, b0}; O[31:16] = a1*b1 (TOPOUTPUT_SELECT=2: the
+//    unregistered top 8x8 product), O[15:0] = a0*b0 (BOTOUTPUT_SELECT=2).
+//    With MODE_8x8 and A_SIGNED/B_SIGNED the primitive sign-extends the low
+//    bytes too (see yosys's ice40/cells_sim.v), so both halves are signed.
+//    The primitive only exists for iCE40 builds: define TATAMI_ICE40 (board
+//    synthesis; board simulation adds yosys's cells_sim.v). DSP=1 without it
+//    is an elaboration error, never a silent fallback.
+module tatami_mul8x2 #(
+  parameter bit DSP = 1'b0
+) (
+  input  logic [7:0]  a0_i,
+  input  logic [7:0]  b0_i,
+  input  logic [7:0]  a1_i,
+  input  logic [7:0]  b1_i,
+  output logic [15:0] p0_o,
+  output logic [15:0] p1_o
+);
+  if (DSP) begin : g_dsp
+`ifdef TATAMI_ICE40
+    logic [31:0] o;
+    SB_MAC16 #(
+      .NEG_TRIGGER              (1'b0),
+      .C_REG                    (1'b0),
+      .A_REG                    (1'b0),
+      .B_REG                    (1'b0),
+      .D_REG                    (1'b0),
+      .TOP_8x8_MULT_REG         (1'b0),
+      .BOT_8x8_MULT_REG         (1'b0),
+      .PIPELINE_16x16_MULT_REG1 (1'b0),
+      .PIPELINE_16x16_MULT_REG2 (1'b0),
+      .TOPOUTPUT_SELECT         (2'd2),
+      .TOPADDSUB_LOWERINPUT     (2'd0),
+      .TOPADDSUB_UPPERINPUT     (1'b0),
+      .TOPADDSUB_CARRYSELECT    (2'd0),
+      .BOTOUTPUT_SELECT         (2'd2),
+      .BOTADDSUB_LOWERINPUT     (2'd0),
+      .BOTADDSUB_UPPERINPUT     (1'b0),
+      .BOTADDSUB_CARRYSELECT    (2'd0),
+      .MODE_8x8                 (1'b1),
+      .A_SIGNED                 (1'b1),
+      .B_SIGNED                 (1'b1)
+    ) u_mac (
+      .CLK        (1'b0),
+      .CE         (1'b0),
+      .C          (16'h0000),
+      .A          ({a1_i, a0_i}),
+      .B          ({b1_i, b0_i}),
+      .D          (16'h0000),
+      .AHOLD      (1'b0),
+      .BHOLD      (1'b0),
+      .CHOLD      (1'b0),
+      .DHOLD      (1'b0),
+      .IRSTTOP    (1'b0),
+      .IRSTBOT    (1'b0),
+      .ORSTTOP    (1'b0),
+      .ORSTBOT    (1'b0),
+      .OLOADTOP   (1'b0),
+      .OLOADBOT   (1'b0),
+      .ADDSUBTOP  (1'b0),
+      .ADDSUBBOT  (1'b0),
+      .OHOLDTOP   (1'b0),
+      .OHOLDBOT   (1'b0),
+      .CI         (1'b0),
+      .ACCUMCI    (1'b0),
+      .SIGNEXTIN  (1'b0),
+      .O          (o),
+      .CO         (),
+      .ACCUMCO    (),
+      .SIGNEXTOUT ()
+    );
+    assign p1_o = o[31:16];
+    assign p0_o = o[15:0];
+`else
+    // No such module: elaboration stops in every tool (an elaboration
+    // $fatal is only a warning under -Wno-fatal, and Icarus rejects it).
+    tatami_mul8x2_DSP_needs_TATAMI_ICE40 u_error ();
+`endif
+  end else begin : g_lut
+    // signed operands, 16-bit context: sign-extended before multiplying
+    assign p0_o = $signed(a0_i) * $signed(b0_i);
+    assign p1_o = $signed(a1_i) * $signed(b1_i);
+  end
+endmodule
