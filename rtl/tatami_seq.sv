@@ -5,6 +5,13 @@
 // the response to tatami_tx. It acks the frame when its response payload has
 // been handed over, so the decoder parses the next frame meanwhile.
 // It also owns the performance counters.
+//
+// Area (iCE40): the argument checks run on one byte-serial 32-bit ALU. Its
+// operand is re-read from the frame buffer (which holds the frame until the
+// ack), its accumulator is a 4-byte ring, and a small micro-program walks the
+// checks in the spec's order (one 6-cycle step per 32-bit operation; a GEMM
+// takes about 600 cycles of checks). Arithmetic is exact: every 32-bit field
+// is used whole and a carry out of bit 31 is an overflow, so nothing wraps.
 `include "tatami_defs.svh"
 module tatami_seq #(
   parameter int R          = 16,
@@ -86,9 +93,6 @@ module tatami_seq #(
   // ------------------------------------------------------------ constants
   localparam logic [15:0] VERSION  = `TATAMI_VERSION;
   localparam logic [31:0] SRAM32   = SRAM_BYTES;
-  localparam logic [32:0] SRAM33   = 33'(SRAM_BYTES);
-  localparam int          MULW     = 60;  // > 2^32 + 2^24 * 2^34: any operand end fits
-  localparam logic [MULW-1:0] SRAM_M = MULW'(SRAM_BYTES);
   localparam logic [31:0] CLK32    = CLOCK_HZ;
   localparam logic [31:0] PROF32   = PROFILE;
   localparam logic [31:0] X32      = TILE_X;
@@ -98,12 +102,12 @@ module tatami_seq #(
   localparam logic [31:0] CRED32   = CREDITS;
   localparam logic [7:0]  MY_ADDR  = {X32[3:0], Y32[3:0]};
   localparam int          NCNT     = `TATAMI_NUM_COUNTERS;
+  localparam int          NARGS    = 37;  // descriptor bytes the engine needs (0..36)
   // Status cache entry of a SEQ never executed since reset (not a status).
   localparam logic [7:0]  ST_NONE  = 8'hFF;
 
   typedef enum logic [3:0] {
-    S_INIT, S_IDLE, S_DISPATCH, S_ARGS, S_CHECK, S_GMUL, S_GCHK2,
-    S_GSTART, S_GWAIT, S_WRITE, S_RESP, S_PAYLOAD
+    S_INIT, S_IDLE, S_DISPATCH, S_ARGS, S_CHECK, S_GSTART, S_GWAIT, S_WRITE, S_RESP, S_PAYLOAD
   } state_e;
 
   // payload source of the response
@@ -111,45 +115,85 @@ module tatami_seq #(
     K_NONE, K_INFO, K_SEQ, K_CNT, K_READ
   } kind_e;
 
+  // ---- check micro-program (S_CHECK) ----
+  // One step = one 32-bit operation on the accumulator, byte-serial, LSB
+  // first: bj 0 addresses the first operand byte in the frame buffer, bj 1..4
+  // process bytes 0..3, bj 5 evaluates the step's test.
+  //   U_LOAD: acc = Y        U_ADD: acc = acc + Y
+  //   U_DBL:  acc = 2*acc + Y (Horner step of the multiplication)
+  //   U_CMP:  lt = Y < acc (acc unchanged)
+  // Y is an operand field of the payload (U_FB, bytes past its width read 0;
+  // in the Horner step it is gated by the current multiplier bit), 0, -1, or
+  // the WRITE data length.
+  typedef enum logic [1:0] {U_LOAD, U_ADD, U_DBL, U_CMP} uop_e;
+  typedef enum logic [1:0] {Y_FB, Y_ZERO, Y_ONES, Y_WRN} ysrc_e;
+  typedef enum logic [2:0] {
+    T_NONE,   // no test
+    T_DTYPE,  // fail if acc[23:8] != 0 (payload bytes 37, 38)
+    T_ARG24,  // fail if acc == 0 or acc >= 2^24
+    T_FLAGS,  // fail if acc[7:3] != 0
+    T_LEN,    // fail if acc == 0 or acc > 1024 (READ length)
+    T_RANGE,  // fail if the operation overflowed 32 bits or acc > SRAM
+    T_LT      // fail if lt
+  } test_e;
+
+  // micro-program addresses
+  localparam logic [4:0] P_WRITE  = 5'd0;   // 0..1
+  localparam logic [4:0] P_READ   = 5'd2;   // 2..3
+  localparam logic [4:0] P_GEMM   = 5'd4;   // 4..20 (19, 20: overlap)
+  localparam logic [4:0] P_STRIDE = 5'd9;   // per operand: ld >= stored row
+  localparam logic [4:0] P_RANGE  = 5'd11;  // per operand: end, range, overlap
+  localparam logic [4:0] P_HORNER = 5'd14;
+  localparam logic [4:0] P_BASE   = 5'd18;
+
+  // payload offsets of the GEMM descriptor fields, in 32-bit words
+  localparam logic [3:0] O_A = 4'd0, O_B = 4'd1, O_C = 4'd2, O_M = 4'd3, O_N = 4'd4,
+                         O_K = 4'd5, O_LDA = 4'd6, O_LDB = 4'd7, O_LDC = 4'd8,
+                         O_FLAGS = 4'd9,   // flags, dtype_ab, dtype_c, reserved
+                         O_RLEN = 4'd1;    // READ: len
+
   state_e      state_q, state_d;
   kind_e       kind_q, kind_d;
   logic [7:0]  expected_q, expected_d;
   logic        consume_q, consume_d;     // response stores the status and advances expected
-  logic [7:0]  rsp_status_q, rsp_status_d;
+  // Statuses are below 16 (tatami_rx only reports OK, BAD_CRC, TRUNCATED
+  // and TOO_LONG), so 4 bits hold the response status.
+  logic [3:0]  rsp_status_q;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [7:0]  rsp_status_d;
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [10:0] rsp_len_q, rsp_len_d;
   logic        error_q, error_d;
-  logic [7:0]  init_idx_q;
 
-  // command arguments: the first 40 payload bytes, byte i at [8*i +: 8]
-  // (always 40 are shifted in: cheaper than a byte demux, and the bytes
-  // past LEN are never looked at)
-  logic [319:0] args_q, args_d;
+  // Payload bytes 0..36, as the engine needs them (byte i at [8*i +: 8]);
+  // bits nobody reads are removed by synthesis.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [8*NARGS-1:0] args_q, args_d;
+  /* verilator lint_on UNUSEDSIGNAL */
   logic [5:0]   ai_q, ai_d;
 
-  // GEMM descriptor fields
-  logic [31:0] d_a, d_b, d_c, d_m, d_n, d_k, d_lda, d_ldb, d_ldc;
-  logic [7:0]  d_flags, d_dtype_ab, d_dtype_c;
-  logic [23:0] rows_a, cols_a, rows_b, cols_b;
+  // check ALU and micro-sequencer
+  logic [4:0]  upc_q, upc_d;
+  logic [1:0]  pass_q, pass_d;          // operand of the per-operand steps: 0 A, 1 B, 2 C
+  logic [2:0]  bj_q, bj_d;
+  logic [31:0] acc_q, acc_d;
+  logic        cy_q, cy_d;              // carry between bytes; after byte 3 the carry out
+  logic        msb_q, msb_d;            // U_DBL: bit shifted out of the previous byte
+  logic [23:0] mr_q, mr_d;              // multiplier: rows - 1
+  logic [4:0]  hcnt_q, hcnt_d;          // Horner: multiplier bit
+  logic [1:0]  ovl_q, ovl_d;            // C starts before the end of A / B
+  logic        ovf_q, ovf_d;            // C ends after the start of A or B as well: OVERLAP
 
-  // sequential multiplier for the range checks: end = base + (rows-1)*ld
-  logic [MULW-1:0] acc_q, acc_d, mcand_q, mcand_d;
-  logic [23:0] mplier_q, mplier_d;
-  logic [4:0]  mcnt_q, mcnt_d;
-  logic [1:0]  pass_q, pass_d;
-  logic        range_bad_q, range_bad_d;
-  logic [32:0] end_a_q, end_a_d, end_b_q, end_b_d, end_c_q, end_c_d;
-  logic [MULW-1:0] mul_acc0;
-  logic [MULW-1:0] mul_mcand0;
-  logic [33:0]     mul_base_x, mul_base_y;
-  logic [23:0]     mul_rows;
-  logic [23:0] mul_mplier0;
+  uop_e        u_op;
+  ysrc_e       u_ysrc;
+  logic [3:0]  u_off;                   // operand word in the payload
+  logic        u_half;                  // operand is 2 bytes (else 4)
+  test_e       u_test;
+  logic [7:0]  u_st;                    // status when the test fails
 
   // WRITE copy and READ stream
-  logic [10:0]   wi_q, wi_d, wr_n;
+  logic [10:0]   idx_q, idx_d, wr_n;    // WRITE: frame buffer address; READ: bytes read
   logic          wv_q, wv_d;
-  logic [AW-1:0] wa_q, wa_d;
-  logic [10:0]   ri_q, ri_d;
-  logic [AW-1:0] rptr_q, rptr_d;
   logic          rdv_q, rdv_d;
   logic [10:0]   pidx_q, pidx_d;
   logic [63:0]   snap_q, snap_d;
@@ -169,61 +213,170 @@ module tatami_seq #(
   logic        pl_take;
   logic [7:0]  info_byte;
   logic [63:0] cnt_live;
-  logic [32:0] rd_addr_end, wr_addr_end;
-  logic [32:0] a33, b33, c33;
+  logic [7:0]  init_idx;
+  logic [1:0]  fl_trans;
 
-  // ------------------------------------------------------------ fields
-  assign d_a        = args_q[31:0];
-  assign d_b        = args_q[63:32];
-  assign d_c        = args_q[95:64];
-  assign d_m        = args_q[127:96];
-  assign d_n        = args_q[159:128];
-  assign d_k        = args_q[191:160];
-  assign d_lda      = args_q[223:192];
-  assign d_ldb      = args_q[255:224];
-  assign d_ldc      = args_q[287:256];
-  assign d_flags    = args_q[295:288];
-  assign d_dtype_ab = args_q[303:296];
-  assign d_dtype_c  = args_q[311:304];
-  // stored shapes (only used once m, n, k are known to fit in 24 bits)
-  assign rows_a     = d_flags[0] ? d_k[23:0] : d_m[23:0];
-  assign cols_a     = d_flags[0] ? d_m[23:0] : d_k[23:0];
-  assign rows_b     = d_flags[1] ? d_n[23:0] : d_k[23:0];
-  assign cols_b     = d_flags[1] ? d_k[23:0] : d_n[23:0];
-  assign a33        = {1'b0, d_a};
-  assign b33        = {1'b0, d_b};
-  assign c33        = {1'b0, d_c};
+  assign wr_n     = frm_len_i[10:0] - 11'd4;
+  assign diff     = expected_q - frm_seq_i;
+  // After reset the cycles counter counts 0, 1, 2, ... like a cache index.
+  assign init_idx = cnt_q[`TATAMI_CNT_CYCLES*CNT_W +: 8];
+  assign fl_trans = args_q[8*36 +: 2];
 
-  assign wr_n        = frm_len_i[10:0] - 11'd4;
-  assign wr_addr_end = a33 + {22'b0, wr_n};
-  assign rd_addr_end = a33 + {17'b0, args_q[47:32]};
-  assign diff        = expected_q - frm_seq_i;
-
-  // multiplier operands of pass_d (loaded when a pass starts)
+  // ------------------------------------------------------------ micro-program
+  // Fields of operand pass_q (0 A, 1 B, 2 C) in its stored shape: A is M x K
+  // (K x M if trans_a), B is K x N (N x K if trans_b), C is M x N.
+  logic [3:0] p_rows, p_cols, p_ld, p_base;
   always_comb begin
-    unique case (pass_d)
+    unique case (pass_q)
       2'd0: begin
-        mul_base_x = {2'b0, d_a};
-        mul_base_y = {10'b0, cols_a};
-        mul_mcand0 = {{(MULW-32){1'b0}}, d_lda};
-        mul_rows   = rows_a;
+        p_rows = fl_trans[0] ? O_K : O_M;
+        p_cols = fl_trans[0] ? O_M : O_K;
+        p_ld   = O_LDA;
+        p_base = O_A;
       end
       2'd1: begin
-        mul_base_x = {2'b0, d_b};
-        mul_base_y = {10'b0, cols_b};
-        mul_mcand0 = {{(MULW-32){1'b0}}, d_ldb};
-        mul_rows   = rows_b;
+        p_rows = fl_trans[1] ? O_N : O_K;
+        p_cols = fl_trans[1] ? O_K : O_N;
+        p_ld   = O_LDB;
+        p_base = O_B;
       end
-      default: begin  // C in bytes: c + 4*n + (m-1)*4*ldc
-        mul_base_x = {2'b0, d_c};
-        mul_base_y = {8'b0, d_n[23:0], 2'b00};
-        mul_mcand0 = {{(MULW-34){1'b0}}, d_ldc, 2'b00};
-        mul_rows   = d_m[23:0];
+      default: begin
+        p_rows = O_M;
+        p_cols = O_N;
+        p_ld   = O_LDC;
+        p_base = O_C;
       end
     endcase
-    // one adder and one decrement shared by the three passes
-    mul_acc0    = {{(MULW-34){1'b0}}, mul_base_x + mul_base_y};
-    mul_mplier0 = mul_rows - 24'd1;
+  end
+
+  uop_e       u_op_c;
+  ysrc_e      u_ysrc_c;
+  logic [3:0] u_off_c;
+  logic       u_half_c;
+  test_e      u_test_c;
+  logic [7:0] u_st_c;
+  always_comb begin
+    u_op_c   = U_LOAD;
+    u_ysrc_c = Y_FB;
+    u_off_c  = O_A;
+    u_half_c = 1'b0;
+    u_test_c = T_NONE;
+    u_st_c   = `TATAMI_ST_OK;
+    unique case (upc_q)
+      // WRITE: a + (LEN - 4) > SRAM
+      5'd0: begin u_op_c = U_LOAD; u_off_c = O_A; end
+      5'd1: begin
+        u_op_c = U_ADD; u_ysrc_c = Y_WRN; u_test_c = T_RANGE; u_st_c = `TATAMI_ST_ADDR_RANGE;
+      end
+      // READ: len, then a + len > SRAM
+      5'd2: begin
+        u_op_c = U_LOAD; u_off_c = O_RLEN; u_half_c = 1'b1; u_test_c = T_LEN;
+        u_st_c = `TATAMI_ST_BAD_ARG;
+      end
+      5'd3: begin
+        u_op_c = U_ADD; u_off_c = O_A; u_test_c = T_RANGE; u_st_c = `TATAMI_ST_ADDR_RANGE;
+      end
+      // GEMM: data types, flags, shapes
+      5'd4: begin
+        u_op_c = U_LOAD; u_off_c = O_FLAGS; u_test_c = T_DTYPE; u_st_c = `TATAMI_ST_BAD_DTYPE;
+      end
+      5'd5: begin
+        u_op_c = U_LOAD; u_off_c = O_FLAGS; u_test_c = T_FLAGS; u_st_c = `TATAMI_ST_BAD_ARG;
+      end
+      5'd6: begin
+        u_op_c = U_LOAD; u_off_c = O_M; u_test_c = T_ARG24; u_st_c = `TATAMI_ST_BAD_ARG;
+      end
+      5'd7: begin
+        u_op_c = U_LOAD; u_off_c = O_N; u_test_c = T_ARG24; u_st_c = `TATAMI_ST_BAD_ARG;
+      end
+      5'd8: begin
+        u_op_c = U_LOAD; u_off_c = O_K; u_test_c = T_ARG24; u_st_c = `TATAMI_ST_BAD_ARG;
+      end
+      // per operand (pass A, B, C): ld >= stored row length
+      5'd9: begin u_op_c = U_LOAD; u_off_c = p_cols; end
+      5'd10: begin
+        u_op_c = U_CMP; u_off_c = p_ld; u_test_c = T_LT; u_st_c = `TATAMI_ST_BAD_ARG;
+      end
+      // per operand: end = (rows - 1) * ld + cols (C: times 4) + base <= SRAM
+      5'd11: begin u_op_c = U_LOAD; u_off_c = p_rows; end
+      5'd12: begin u_op_c = U_ADD; u_ysrc_c = Y_ONES; end            // rows - 1 -> mr
+      5'd13: begin u_op_c = U_LOAD; u_ysrc_c = Y_ZERO; end
+      5'd14: begin                                                // 24 Horner steps
+        u_op_c = U_DBL; u_off_c = p_ld; u_test_c = T_RANGE; u_st_c = `TATAMI_ST_ADDR_RANGE;
+      end
+      5'd15: begin
+        u_op_c = U_ADD; u_off_c = p_cols; u_test_c = T_RANGE;
+        u_st_c = `TATAMI_ST_ADDR_RANGE;
+      end
+      5'd16, 5'd17: begin                                         // C: elements -> bytes
+        u_op_c = U_DBL; u_ysrc_c = Y_ZERO; u_test_c = T_RANGE; u_st_c = `TATAMI_ST_ADDR_RANGE;
+      end
+      5'd18: begin
+        u_op_c = U_ADD; u_off_c = p_base; u_test_c = T_RANGE; u_st_c = `TATAMI_ST_ADDR_RANGE;
+      end
+      // overlap: A, B: c < end; C: a < end_c, b < end_c
+      5'd19: begin u_op_c = U_CMP; u_off_c = (pass_q == 2'd2) ? O_A : O_C; end
+      5'd20: begin u_op_c = U_CMP; u_off_c = O_B; end
+      default: ;
+    endcase
+    // written once per evaluation (no intermediate values: Icarus wakes
+    // every always_comb reading them on each write)
+    u_op   = u_op_c;
+    u_ysrc = u_ysrc_c;
+    u_off  = u_off_c;
+    u_half = u_half_c;
+    u_test = u_test_c;
+    u_st   = u_st_c;
+  end
+
+  // ------------------------------------------------------------ check ALU
+  // One byte per cycle (bj 1..4 = byte j 0..3).
+  logic [1:0] alu_j;
+  logic [7:0] alu_x, alu_y;
+  logic       alu_cin;
+  logic [8:0] alu_sum;
+  logic       acc_zero, acc_big24, acc_gt_len, acc_gt_sram, alu_ovf, alu_lt, u_fail;
+  always_comb begin
+    alu_j = bj_q[1:0] - 2'd1;
+    unique case (u_ysrc)
+      Y_FB:    alu_y = (!(u_half && alu_j[1]) && (u_op != U_DBL || mr_q[hcnt_q])) ? fb_rdata_i
+                                                                                : 8'h00;
+      Y_ONES:  alu_y = 8'hFF;
+      Y_WRN:   alu_y = (alu_j == 2'd0) ? wr_n[7:0] : (alu_j == 2'd1) ? {5'b0, wr_n[10:8]} : 8'h00;
+      default: alu_y = 8'h00;
+    endcase
+    unique case (u_op)
+      U_LOAD:  alu_x = 8'h00;
+      U_ADD:   alu_x = acc_q[7:0];
+      U_DBL:   alu_x = {acc_q[6:0], msb_q};
+      default: alu_x = ~acc_q[7:0];
+    endcase
+    alu_cin = (alu_j == 2'd0) ? (u_op == U_CMP) : cy_q;
+    alu_sum = {1'b0, alu_x} + {1'b0, alu_y} + {8'b0, alu_cin};
+  end
+
+  // tests on the finished step (bj 5)
+  assign acc_zero    = (acc_q == 32'd0);
+  assign acc_big24   = (acc_q[31:24] != 8'd0);
+  // comparisons with constants, spelled out (a generic '>' costs a carry chain)
+  assign acc_gt_len  = (acc_q[31:11] != '0) || (acc_q[10] && acc_q[9:0] != '0);  // > 1024
+  if ((SRAM_BYTES & (SRAM_BYTES - 1)) == 0) begin : g_gt_sram_pow2
+    assign acc_gt_sram = (acc_q[31:AW+1] != '0) || (acc_q[AW] && acc_q[AW-1:0] != '0);
+  end else begin : g_gt_sram
+    assign acc_gt_sram = (acc_q > SRAM32);
+  end
+  assign alu_ovf     = cy_q || (u_op == U_DBL && msb_q);
+  assign alu_lt      = !cy_q;             // U_CMP: Y + ~acc + 1 carries out iff Y >= acc
+  always_comb begin
+    unique case (u_test)
+      T_DTYPE: u_fail = (acc_q[23:8] != 16'd0);
+      T_ARG24: u_fail = acc_zero || acc_big24;
+      T_FLAGS: u_fail = (acc_q[7:3] != 5'd0);
+      T_LEN:   u_fail = acc_zero || acc_gt_len;
+      T_RANGE: u_fail = alu_ovf || acc_gt_sram;
+      T_LT:    u_fail = alu_lt;
+      default: u_fail = 1'b0;
+    endcase
   end
 
   // INFO record (20 bytes)
@@ -306,43 +459,39 @@ module tatami_seq #(
   logic gemm_done_c;
   logic cnt_clear_c;
   logic [CNT_W-1:0] gcyc_d_c;
-  logic [1:0] pass_d_c;
   logic frm_ack_o_c;
   logic g_start_o_c;
   logic rd_en_o_c;
-  logic [AW-1:0] rd_addr_o_c;
+  logic [10:0] fb_raddr_o_c;
   always_comb begin
     state_d      = state_q;
     kind_d       = kind_q;
     expected_d   = expected_q;
     consume_d    = consume_q;
-    rsp_status_d = rsp_status_q;
+    rsp_status_d = {4'b0, rsp_status_q};
     rsp_len_d    = rsp_len_q;
     error_d      = error_q;
     args_d       = args_q;
     ai_d         = ai_q;
+    upc_d        = upc_q;
+    pass_d       = pass_q;
+    bj_d         = bj_q;
     acc_d        = acc_q;
-    mcand_d      = mcand_q;
-    mplier_d     = mplier_q;
-    mcnt_d       = mcnt_q;
-    pass_d_c     = pass_q;
-    range_bad_d  = range_bad_q;
-    end_a_d      = end_a_q;
-    end_b_d      = end_b_q;
-    end_c_d      = end_c_q;
-    wi_d         = wi_q;
+    cy_d         = cy_q;
+    msb_d        = msb_q;
+    mr_d         = mr_q;
+    hcnt_d       = hcnt_q;
+    ovl_d        = ovl_q;
+    ovf_d        = ovf_q;
+    idx_d        = idx_q;
     wv_d         = 1'b0;
-    wa_d         = wa_q;
-    ri_d         = ri_q;
-    rptr_d       = rptr_q;
     rdv_d        = rdv_q;
     pidx_d       = pidx_q;
     snap_d       = snap_q;
     gcyc_d_c     = gcyc_q;
     frm_ack_o_c  = 1'b0;
-    fb_raddr_o   = {5'b0, ai_q};
+    fb_raddr_o_c = {5'b0, ai_q};
     rd_en_o_c    = 1'b0;
-    rd_addr_o_c  = rptr_q;
     g_start_o_c  = 1'b0;
     inc_ok_c     = 1'b0;
     inc_err_c    = 1'b0;
@@ -351,15 +500,15 @@ module tatami_seq #(
     cnt_clear_c  = 1'b0;
     cache_we     = 1'b0;
     cache_waddr  = frm_seq_i;
-    cache_wdata  = rsp_status_q;
+    cache_wdata  = {4'b0, rsp_status_q};
 
     unique case (state_q)
       // Mark every cache entry "never executed" after reset.
       S_INIT: begin
         cache_we    = 1'b1;
-        cache_waddr = init_idx_q;
+        cache_waddr = init_idx;
         cache_wdata = ST_NONE;
-        if (init_idx_q == 8'hFF) state_d = S_IDLE;
+        if (init_idx == 8'hFF) state_d = S_IDLE;
       end
 
       // The cache is read at frm_seq_i here, so its entry is ready next cycle.
@@ -431,92 +580,93 @@ module tatami_seq #(
         end
       end
 
-      // Shift payload bytes 0..39 in from the frame buffer (one per cycle,
-      // each arriving one cycle after its address).
+      // Copy payload bytes 0..36 from the frame buffer for the engine and
+      // the DMA (byte ai_q - 1 arrives when ai_q is addressed).
       S_ARGS: begin
-        if (ai_q != 6'd0) args_d = {fb_rdata_i, args_q[319:8]};
+        for (int i = 0; i < NARGS; i++) begin
+          if (ai_q == 6'(i + 1)) args_d[8*i +: 8] = fb_rdata_i;
+        end
         ai_d = ai_q + 6'd1;
-        if (ai_q == 6'd40) state_d = S_CHECK;
-      end
-
-      S_CHECK: begin
-        state_d = S_RESP;
-        unique case (frm_code_i)
-          `TATAMI_OP_WRITE: begin
-            if (wr_addr_end > SRAM33) rsp_status_d = `TATAMI_ST_ADDR_RANGE;
-            else begin
-              state_d = S_WRITE;
-              wi_d    = '0;
-            end
-          end
-          `TATAMI_OP_READ: begin
-            if (args_q[47:32] == 16'd0 || args_q[47:32] > 16'(`TATAMI_MAX_DATA))
-              rsp_status_d = `TATAMI_ST_BAD_ARG;
-            else if (rd_addr_end > SRAM33)
-              rsp_status_d = `TATAMI_ST_ADDR_RANGE;
-            else begin
-              rsp_len_d = args_q[42:32];
-              kind_d    = K_READ;
-            end
-          end
-          default: begin  // GEMM
-            if (d_dtype_ab != 8'd0 || d_dtype_c != 8'd0) begin
-              rsp_status_d = `TATAMI_ST_BAD_DTYPE;
-            end else if (d_flags[7:3] != 5'd0 ||
-                         d_m == 32'd0 || d_n == 32'd0 || d_k == 32'd0 ||
-                         d_m[31:24] != 8'd0 || d_n[31:24] != 8'd0 || d_k[31:24] != 8'd0 ||
-                         d_lda < (d_flags[0] ? d_m : d_k) ||
-                         d_ldb < (d_flags[1] ? d_k : d_n) ||
-                         d_ldc < d_n) begin
-              rsp_status_d = `TATAMI_ST_BAD_ARG;
-            end else begin
-              state_d     = S_GMUL;
-              pass_d_c    = 2'd0;
-              range_bad_d = 1'b0;
-              mcnt_d      = '0;
-              acc_d       = mul_acc0;
-              mcand_d     = mul_mcand0;
-              mplier_d    = mul_mplier0;
-            end
-          end
-        endcase
-      end
-
-      // Shift-add: 24 steps per operand, three operands (A, B, C).
-      S_GMUL: begin
-        if (mcnt_q != 5'd24) begin
-          if (mplier_q[0]) acc_d = acc_q + mcand_q;
-          mcand_d  = {mcand_q[MULW-2:0], 1'b0};
-          mplier_d = {1'b0, mplier_q[23:1]};
-          mcnt_d   = mcnt_q + 5'd1;
-        end else begin
-          if (acc_q > SRAM_M) range_bad_d = 1'b1;
-          unique case (pass_q)
-            2'd0:    end_a_d = acc_q[32:0];
-            2'd1:    end_b_d = acc_q[32:0];
-            default: end_c_d = acc_q[32:0];
-          endcase
-          if (pass_q == 2'd2) begin
-            state_d = S_GCHK2;
-          end else begin
-            pass_d_c = pass_q + 2'd1;
-            mcnt_d   = '0;
-            acc_d    = mul_acc0;
-            mcand_d  = mul_mcand0;
-            mplier_d = mul_mplier0;
-          end
+        if (ai_q == 6'(NARGS)) begin
+          state_d = S_CHECK;
+          bj_d    = '0;
+          pass_d  = '0;
+          ovl_d   = '0;
+          ovf_d   = 1'b0;
+          if (frm_code_i == `TATAMI_OP_WRITE)     upc_d = P_WRITE;
+          else if (frm_code_i == `TATAMI_OP_READ) upc_d = P_READ;
+          else                                    upc_d = P_GEMM;
         end
       end
 
-      S_GCHK2: begin
-        if (range_bad_q) begin
-          state_d      = S_RESP;
-          rsp_status_d = `TATAMI_ST_ADDR_RANGE;
-        end else if ((c33 < end_a_q && a33 < end_c_q) || (c33 < end_b_q && b33 < end_c_q)) begin
-          state_d      = S_RESP;
-          rsp_status_d = `TATAMI_ST_OVERLAP;
+      // The micro-program of the opcode's checks.
+      S_CHECK: begin
+        fb_raddr_o_c = {5'b0, u_off, bj_q[1:0]};
+        if (bj_q == 3'd0) begin
+          msb_d = 1'b0;
+          bj_d  = 3'd1;
+        end else if (bj_q != 3'd5) begin
+          acc_d = {(u_op == U_CMP) ? acc_q[7:0] : alu_sum[7:0], acc_q[31:8]};
+          cy_d  = alu_sum[8];
+          msb_d = acc_q[7];
+          bj_d  = bj_q + 3'd1;
         end else begin
-          state_d = S_GSTART;
+          bj_d  = 3'd0;
+          upc_d = upc_q + 5'd1;
+          if (u_fail) begin
+            rsp_status_d = u_st;
+            rsp_len_d    = '0;
+            state_d      = S_RESP;
+          end else begin
+            unique case (upc_q)
+              5'd1: begin                   // WRITE checked
+                state_d = S_WRITE;
+                idx_d   = 11'd4;
+              end
+              5'd2: rsp_len_d = acc_q[10:0];  // READ length
+              5'd3: begin                   // READ checked
+                kind_d  = K_READ;
+                state_d = S_RESP;
+              end
+              5'd10: begin
+                if (pass_q != 2'd2) begin
+                  pass_d = pass_q + 2'd1;
+                  upc_d  = P_STRIDE;
+                end else begin
+                  pass_d = '0;
+                end
+              end
+              5'd12: begin
+                mr_d   = acc_q[23:0];
+                hcnt_d = 5'd23;
+              end
+              5'd14: begin
+                if (hcnt_q != 5'd0) begin
+                  hcnt_d = hcnt_q - 5'd1;
+                  upc_d  = P_HORNER;
+                end
+              end
+              5'd15: if (pass_q != 2'd2) upc_d = P_BASE;
+              5'd19: begin
+                if (pass_q != 2'd2) begin
+                  ovl_d[pass_q[0]] = alu_lt;
+                  pass_d = pass_q + 2'd1;
+                  upc_d  = P_RANGE;
+                end else begin
+                  ovf_d = ovl_q[0] && alu_lt;
+                end
+              end
+              5'd20: begin
+                if (ovf_q || (ovl_q[1] && alu_lt)) begin
+                  rsp_status_d = `TATAMI_ST_OVERLAP;
+                  state_d      = S_RESP;
+                end else begin
+                  state_d = S_GSTART;
+                end
+              end
+              default: ;
+            endcase
+          end
         end
       end
 
@@ -538,11 +688,11 @@ module tatami_seq #(
       // Copy payload bytes 4.. into SRAM, one per cycle (frame buffer read,
       // then SRAM write of that byte in the next cycle).
       S_WRITE: begin
-        fb_raddr_o = wi_q + 11'd4;
-        if (wi_q != wr_n) begin
-          wi_d = wi_q + 11'd1;
-          wv_d = 1'b1;
-          wa_d = d_a[AW-1:0] + AW'(wi_q);
+        fb_raddr_o_c = idx_q;
+        if (wv_q) args_d[AW-1:0] = args_q[AW-1:0] + 1'b1;
+        if (idx_q != frm_len_i[10:0]) begin
+          idx_d = idx_q + 11'd1;
+          wv_d  = 1'b1;
         end else if (!wv_q) begin
           state_d = S_RESP;
         end
@@ -554,11 +704,10 @@ module tatami_seq #(
             cache_we   = 1'b1;
             expected_d = frm_seq_i + 8'd1;
           end
-          error_d = (rsp_status_q != `TATAMI_ST_OK);
+          error_d = (rsp_status_q != 4'd0);
           pidx_d  = '0;
-          ri_d    = '0;
+          idx_d   = '0;
           rdv_d   = 1'b0;
-          rptr_d  = d_a[AW-1:0];
           if (rsp_len_q != '0) begin
             state_d = S_PAYLOAD;
           end else begin
@@ -572,10 +721,10 @@ module tatami_seq #(
         // READ: SRAM read port C, one byte per cycle while the link takes
         // them; the SRAM holds its output while rd_en_o is low.
         if (kind_q == K_READ) begin
-          if ((!rdv_q || pl_ready_i) && ri_q != rsp_len_q) begin
+          if ((!rdv_q || pl_ready_i) && idx_q != rsp_len_q) begin
             rd_en_o_c = 1'b1;
-            rptr_d  = rptr_q + 1'b1;
-            ri_d    = ri_q + 11'd1;
+            args_d[AW-1:0] = args_q[AW-1:0] + 1'b1;
+            idx_d   = idx_q + 11'd1;
             rdv_d   = 1'b1;
           end else if (pl_ready_i) begin
             rdv_d = 1'b0;
@@ -584,7 +733,7 @@ module tatami_seq #(
         if (pl_take) begin
           pidx_d = pidx_q + 11'd1;
           if (pidx_q[2:0] == 3'd0) snap_d = cnt_live;
-          if (pidx_q == rsp_len_q - 11'd1) begin
+          if (pidx_q + 11'd1 == rsp_len_q) begin
             state_d   = S_IDLE;
             frm_ack_o_c = 1'b1;
           end
@@ -595,18 +744,18 @@ module tatami_seq #(
     endcase
     // written once per evaluation (no intermediate values: Icarus wakes
     // every always_comb reading them on each write)
-    inc_ok    = inc_ok_c;
-    inc_err   = inc_err_c;
-    inc_dup   = inc_dup_c;
-    gemm_done = gemm_done_c;
-    cnt_clear = cnt_clear_c;
-    gcyc_d    = gcyc_d_c;
-    pass_d    = pass_d_c;
-    frm_ack_o = frm_ack_o_c;
-    g_start_o = g_start_o_c;
-    rd_en_o   = rd_en_o_c;
-    rd_addr_o = rd_addr_o_c;
+    inc_ok     = inc_ok_c;
+    inc_err    = inc_err_c;
+    inc_dup    = inc_dup_c;
+    gemm_done  = gemm_done_c;
+    cnt_clear  = cnt_clear_c;
+    gcyc_d     = gcyc_d_c;
+    frm_ack_o  = frm_ack_o_c;
+    g_start_o  = g_start_o_c;
+    rd_en_o    = rd_en_o_c;
+    fb_raddr_o = fb_raddr_o_c;
   end
+  assign rd_addr_o = args_q[AW-1:0];     // the DMA address advances in place
 
   // ------------------------------------------------------------ counters
   always_comb begin
@@ -652,23 +801,20 @@ module tatami_seq #(
       rsp_status_q <= '0;
       rsp_len_q    <= '0;
       error_q      <= 1'b0;
-      init_idx_q   <= '0;
       args_q       <= '0;
       ai_q         <= '0;
-      acc_q        <= '0;
-      mcand_q      <= '0;
-      mplier_q     <= '0;
-      mcnt_q       <= '0;
+      upc_q        <= '0;
       pass_q       <= '0;
-      range_bad_q  <= 1'b0;
-      end_a_q      <= '0;
-      end_b_q      <= '0;
-      end_c_q      <= '0;
-      wi_q         <= '0;
+      bj_q         <= '0;
+      acc_q        <= '0;
+      cy_q         <= 1'b0;
+      msb_q        <= 1'b0;
+      mr_q         <= '0;
+      hcnt_q       <= '0;
+      ovl_q        <= '0;
+      ovf_q        <= 1'b0;
+      idx_q        <= '0;
       wv_q         <= 1'b0;
-      wa_q         <= '0;
-      ri_q         <= '0;
-      rptr_q       <= '0;
       rdv_q        <= 1'b0;
       pidx_q       <= '0;
       snap_q       <= '0;
@@ -679,26 +825,23 @@ module tatami_seq #(
       kind_q       <= kind_d;
       expected_q   <= expected_d;
       consume_q    <= consume_d;
-      rsp_status_q <= rsp_status_d;
+      rsp_status_q <= rsp_status_d[3:0];
       rsp_len_q    <= rsp_len_d;
       error_q      <= error_d;
-      init_idx_q   <= init_idx_q + 8'd1;
       args_q       <= args_d;
       ai_q         <= ai_d;
-      acc_q        <= acc_d;
-      mcand_q      <= mcand_d;
-      mplier_q     <= mplier_d;
-      mcnt_q       <= mcnt_d;
+      upc_q        <= upc_d;
       pass_q       <= pass_d;
-      range_bad_q  <= range_bad_d;
-      end_a_q      <= end_a_d;
-      end_b_q      <= end_b_d;
-      end_c_q      <= end_c_d;
-      wi_q         <= wi_d;
+      bj_q         <= bj_d;
+      acc_q        <= acc_d;
+      cy_q         <= cy_d;
+      msb_q        <= msb_d;
+      mr_q         <= mr_d;
+      hcnt_q       <= hcnt_d;
+      ovl_q        <= ovl_d;
+      ovf_q        <= ovf_d;
+      idx_q        <= idx_d;
       wv_q         <= wv_d;
-      wa_q         <= wa_d;
-      ri_q         <= ri_d;
-      rptr_q       <= rptr_d;
       rdv_q        <= rdv_d;
       pidx_q       <= pidx_d;
       snap_q       <= snap_d;
@@ -716,26 +859,26 @@ module tatami_seq #(
   // ------------------------------------------------------------ outputs
   assign hdr_valid_o  = (state_q == S_RESP);
   assign hdr_seq_o    = frm_seq_i;
-  assign hdr_status_o = rsp_status_q;
+  assign hdr_status_o = {4'b0, rsp_status_q};
   assign hdr_len_o    = rsp_len_q;
 
   assign wr_en_o   = (state_q == S_WRITE) && wv_q;
-  assign wr_addr_o = wa_q;
+  assign wr_addr_o = args_q[AW-1:0];
   assign wr_data_o = {{(8*W-8){1'b0}}, fb_rdata_i};
   assign wr_be_o   = {{(W-1){1'b0}}, 1'b1};
 
-  assign g_a_o       = d_a[AW-1:0];
-  assign g_b_o       = d_b[AW-1:0];
-  assign g_c_o       = d_c[AW-1:0];
-  assign g_m_o       = d_m[23:0];
-  assign g_n_o       = d_n[23:0];
-  assign g_k_o       = d_k[23:0];
-  assign g_lda_o     = d_lda;
-  assign g_ldb_o     = d_ldb;
-  assign g_ldc_o     = d_ldc;
-  assign g_trans_a_o = d_flags[0];
-  assign g_trans_b_o = d_flags[1];
-  assign g_acc_o     = d_flags[2];
+  assign g_a_o       = args_q[8*0 +: AW];
+  assign g_b_o       = args_q[8*4 +: AW];
+  assign g_c_o       = args_q[8*8 +: AW];
+  assign g_m_o       = args_q[8*12 +: 24];
+  assign g_n_o       = args_q[8*16 +: 24];
+  assign g_k_o       = args_q[8*20 +: 24];
+  assign g_lda_o     = args_q[8*24 +: 32];
+  assign g_ldb_o     = args_q[8*28 +: 32];
+  assign g_ldc_o     = args_q[8*32 +: 32];
+  assign g_trans_a_o = args_q[8*36];
+  assign g_trans_b_o = args_q[8*36 + 1];
+  assign g_acc_o     = args_q[8*36 + 2];
 
   // READ streams one byte per SRAM access; the other lanes are not needed.
   /* verilator lint_off UNUSEDSIGNAL */

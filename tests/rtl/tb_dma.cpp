@@ -602,6 +602,20 @@ int main(int argc, char **argv) {
     d = ok; d.c = 16; d.a = 0; d.b = 1024; gem(d, OK, "C right after A");
     d = ok; d.c = 1024 - 64 + 1; gem(d, OVERLAP, "C tail overlaps B");
     d = ok; d.b = 0; gem(d, OK, "A and B may overlap");
+    // exact range arithmetic: one stored row never uses its stride, and
+    // the overlap bounds are half-open
+    d = ok; d.m = 1; d.lda = 0xFFFFFFFFu; gem(d, OK, "rows 1, huge lda");
+    d = ok; d.flags = 1; d.k = 1; d.lda = 0xFFFFFFFFu; gem(d, OK, "rows 1 (trans_a), huge lda");
+    d = ok; d.k = 1; d.ldb = 0xFFFFFFFFu; gem(d, OK, "rows 1, huge ldb");
+    d = ok; d.m = 1; d.ldc = 0xFFFFFFFFu; gem(d, OK, "rows 1, huge ldc");
+    d = ok; d.m = 1; d.lda = 0xFFFFFFFFu; d.a = SRAM - 4; gem(d, OK, "rows 1, huge lda, at end");
+    d = ok; d.m = 1; d.lda = 0xFFFFFFFFu; d.a = SRAM - 3; gem(d, ADDR_RANGE, "rows 1, past end");
+    d = ok; d.m = 2; d.lda = SRAM; gem(d, ADDR_RANGE, "rows 2, lda = SRAM");
+    d = ok; d.m = 2; d.lda = SRAM - 8; gem(d, OVERLAP, "rows 2, lda = SRAM - 8");
+    d = ok; d.c = 0; d.a = 64; gem(d, OK, "A right after C");
+    d = ok; d.c = 0; d.a = 63; gem(d, OVERLAP, "A overlaps the end of C");
+    d = ok; d.c = 1024 + 16; gem(d, OK, "C right after B");
+    d = ok; d.c = 15; d.b = SRAM - 15; gem(d, ADDR_RANGE, "B past end before C overlaps A");
     uint64_t g0 = counter(C_GEMM_COUNT);
     int n_ok = 0;
     for (int t = 0; t < 300; t++) {
