@@ -9,7 +9,12 @@
  *   "check:URI"       runs URI and mirrors every command to "ref:"; the first
  *                     readback or status that differs fails with
  *                     TATAMI_EMISMATCH. e.g. "check:sim:"
- *   "usb:..."         a board over USB (reserved for the board driver).
+ *   "usb:..."         a board over USB through the FT2232H driver (driver/):
+ *                     "usb:" the only board, "usb:serial=XXXX",
+ *                     "usb:bus=1,port=2"; options vid=0x0403, pid=0x6010,
+ *                     baud=N (default 12000000; must match the bitstream),
+ *                     timeout=MS (quiet time before a retransmission),
+ *                     latency=MS (the chip's latency timer, default 1).
  *
  * Errors are negative return codes (TATAMI_E*); tatami_strerror() names
  * them and tatami_last_error() gives the device's message about the last
@@ -90,6 +95,9 @@ typedef struct tatami_info {
   uint32_t max_data;       /* data bytes per WRITE/READ frame */
   uint32_t tile_x, tile_y;
   uint64_t clock_hz;       /* nominal tile clock */
+  /* Added in 1.0 with the board driver (keep new fields at the end): */
+  uint32_t link_baud;      /* the link's UART rate in baud (8N1: 10 bits a byte);
+                              0 when the link is not a UART (sim: without baud=, ref:) */
 } tatami_info;
 
 typedef struct tatami_counters {

@@ -1,6 +1,9 @@
 /* The sim: backend: the wire protocol and the reliable transport (link.c)
  * over the in-process Verilator tile (sim/tatami_sim.h).
  *
+ * The device operations are the shared wire ones (wire_dev.c); this file
+ * is the byte link, the options and the simulator's lifetime.
+ *
  * The byte link: send = tatami_sim_push; receive = run the simulator in
  * chunks and pull. "Nothing more will come" is decided deterministically
  * from the simulation, not the wall clock: the tile has been idle (no link
@@ -17,6 +20,7 @@
 #include "proto.h"
 #include "sim_dev.h"
 #include "tatami_sim.h"
+#include "wire_dev.h"
 
 #define SIM_RUN_CYCLES 256u                  /* simulate this many cycles per step */
 #define SIM_QUIET_CYCLES 256u                /* idle this long = link timeout */
@@ -27,10 +31,8 @@
 #define SIM_MAX_WAIT_CYCLES 20000000ull
 
 typedef struct sim_dev {
+  tatami_wire wire;    /* first: the shared wire operations find it (wire_dev.h) */
   tatami_sim *sim;
-  tatami_link link;
-  int link_ready;
-  size_t chunk;        /* data bytes per WRITE/READ frame */
 } sim_dev;
 
 /* ------------------------------------------------------------ byte link */
@@ -53,130 +55,10 @@ static long sim_recv(void *ctx, uint8_t *buf, size_t max) {
   }
 }
 
-/* ------------------------------------------------------------ helpers */
-static sim_dev *impl(tatami_device *dev) { return dev->impl; }
-
-/* Report a link failure or a device status with a message. */
-static int report(tatami_device *dev, int rc, const char *what) {
-  sim_dev *d = impl(dev);
-  if (rc == 0) return 0;
-  if (d->link.failed && rc == d->link.failed)
-    return tatami_dev_error(dev, rc, "sim: %s: %s: %s", what, tatami_strerror(rc),
-                            tatami_link_message(&d->link));
-  if (rc == TATAMI_EPROTO)
-    return tatami_dev_error(dev, rc, "sim: %s: %s", what, tatami_link_message(&d->link));
-  return tatami_dev_error(dev, rc, "sim: %s: device answered %s", what, tatami_strerror(rc));
-}
-
-/* Addresses on the wire are u32; anything beyond cannot even be sent. */
-static int check_range(tatami_device *dev, uint64_t addr, size_t n) {
-  if (addr > UINT32_MAX || n > (uint64_t)UINT32_MAX + 1 - addr)
-    return tatami_dev_error(dev, TATAMI_EDEV_ADDR_RANGE,
-                            "sim: range 0x%llx + %zu is outside the 32-bit address space",
-                            (unsigned long long)addr, n);
-  return 0;
-}
-
 /* ------------------------------------------------------------ ops */
-static int sim_write(tatami_device *dev, uint64_t addr, const void *src, size_t n) {
-  sim_dev *d = impl(dev);
-  const uint8_t *p = src;
-  uint8_t payload[4 + TATAMI_MAX_DATA];
-  int rc = check_range(dev, addr, n);
-  if (rc) return rc;
-  for (size_t off = 0; off < n;) {
-    size_t k = n - off < d->chunk ? n - off : d->chunk;
-    tatami_put_u32(payload, (uint32_t)(addr + off));
-    memcpy(payload + 4, p + off, k);
-    /* Queued: the status comes back through sync. */
-    rc = tatami_link_submit(&d->link, TATAMI_OP_WRITE, payload, 4 + k, NULL, 0, NULL);
-    if (rc) return report(dev, rc, "write");
-    off += k;
-  }
-  return 0;
-}
-
-static int sim_read(tatami_device *dev, uint64_t addr, void *dst, size_t n) {
-  sim_dev *d = impl(dev);
-  uint8_t *p = dst;
-  uint8_t payload[6];
-  int st = 0;
-  int rc = check_range(dev, addr, n);
-  if (rc) return rc;
-  for (size_t off = 0; off < n;) {
-    size_t k = n - off < d->chunk ? n - off : d->chunk;
-    tatami_put_u32(payload, (uint32_t)(addr + off));
-    tatami_put_u16(payload + 4, (uint16_t)k);
-    rc = tatami_link_submit(&d->link, TATAMI_OP_READ, payload, sizeof payload, p + off, k, &st);
-    if (rc) return report(dev, rc, "read");
-    off += k;
-  }
-  rc = tatami_link_wait_all(&d->link);
-  if (rc) return report(dev, rc, "read");
-  /* An earlier queued command's error is reported first (it came first). */
-  int pending = tatami_link_take_error(&d->link);
-  if (pending) return report(dev, pending, "queued command before read");
-  return report(dev, st, "read");
-}
-
-static int sim_gemm(tatami_device *dev, const tatami_gemm_desc *desc) {
-  sim_dev *d = impl(dev);
-  uint8_t payload[TATAMI_GEMM_DESC_BYTES];
-  tatami_gemm_desc_pack(payload, desc);
-  int rc = tatami_link_submit(&d->link, TATAMI_OP_GEMM, payload, sizeof payload, NULL, 0, NULL);
-  return report(dev, rc, "gemm");
-}
-
-static int sim_sync(tatami_device *dev) {
-  sim_dev *d = impl(dev);
-  int rc = tatami_link_wait_all(&d->link);
-  if (rc) return report(dev, rc, "sync");
-  return report(dev, tatami_link_take_error(&d->link), "queued command");
-}
-
-/* A synchronous command without payload. */
-static int simple_cmd(tatami_device *dev, uint8_t code, void *rx, size_t rx_len,
-                      const char *what) {
-  sim_dev *d = impl(dev);
-  int st = 0;
-  int rc = tatami_link_submit(&d->link, code, NULL, 0, rx, rx_len, &st);
-  if (!rc) rc = tatami_link_wait_all(&d->link);
-  return report(dev, rc ? rc : st, what);
-}
-
-static int sim_get_counters(tatami_device *dev, tatami_counters *c) {
-  sim_dev *d = impl(dev);
-  uint8_t raw[8 * TATAMI_NUM_COUNTERS];
-  int rc = simple_cmd(dev, TATAMI_OP_COUNTERS, raw, sizeof raw, "counters");
-  if (rc) return rc;
-  uint64_t v[TATAMI_NUM_COUNTERS];
-  for (unsigned i = 0; i < TATAMI_NUM_COUNTERS; i++) v[i] = tatami_get_u64(raw + 8 * i);
-  c->cycles = v[0];
-  c->busy_cycles = v[1];
-  c->macs = v[2];
-  c->stall_operand = v[3];
-  c->stall_drain = v[4];
-  c->stall_tx = v[5];
-  c->frames_ok = v[6];
-  c->frames_err = v[7];
-  c->frames_dup = v[8];
-  c->rx_overrun = v[9];
-  c->last_gemm_cycles = v[10];
-  c->gemm_count = v[11];
-  c->tx_frames = d->link.stats.tx_frames;
-  c->retransmits = d->link.stats.retransmits;
-  c->timeouts = d->link.stats.timeouts;
-  c->bad_responses = d->link.stats.bad_responses;
-  return 0;
-}
-
-static int sim_clear_counters(tatami_device *dev) {
-  return simple_cmd(dev, TATAMI_OP_CLEAR, NULL, 0, "clear counters");
-}
-
 static void sim_free(sim_dev *d) {
   if (!d) return;
-  if (d->link_ready) tatami_link_free(&d->link);
+  tatami_wire_free(&d->wire);
   if (d->sim) {
     tatami_sim_trace_stop(d->sim);
     tatami_sim_destroy(d->sim);
@@ -185,23 +67,23 @@ static void sim_free(sim_dev *d) {
 }
 
 static void sim_close(tatami_device *dev) {
-  sim_free(impl(dev));
+  sim_free(dev->impl);
   dev->impl = NULL;
 }
 
 static const tatami_backend_ops sim_ops = {
     .name = "sim",
-    .write = sim_write,
-    .read = sim_read,
-    .gemm = sim_gemm,
-    .get_counters = sim_get_counters,
-    .clear_counters = sim_clear_counters,
-    .sync = sim_sync,
+    .write = tatami_wire_write,
+    .read = tatami_wire_read,
+    .gemm = tatami_wire_gemm,
+    .get_counters = tatami_wire_get_counters,
+    .clear_counters = tatami_wire_clear_counters,
+    .sync = tatami_wire_sync,
     .close = sim_close,
 };
 
 tatami_sim *tatami_sim_dev_handle(tatami_device *dev) {
-  return dev && dev->ops == &sim_ops ? impl(dev)->sim : NULL;
+  return dev && dev->ops == &sim_ops ? ((sim_dev *)dev->impl)->sim : NULL;
 }
 
 /* ------------------------------------------------------------ options */
@@ -363,27 +245,19 @@ int tatami_sim_dev_open(tatami_device *dev, const char *opts) {
   }
 
   tatami_byte_link io = {.ctx = d, .send = sim_send, .recv = sim_recv};
-  rc = tatami_link_init(&d->link, &io, 0x00);  /* a lone tile is (0,0) */
+  rc = tatami_wire_init(&d->wire, "sim", &io);
   if (rc) {
     sim_free(d);
     return rc;
   }
-  d->link_ready = 1;
 
-  uint8_t rec[TATAMI_INFO_BYTES];
-  rc = tatami_link_hello(&d->link, rec);
+  tatami_info info;
+  rc = tatami_wire_hello(&d->wire, 0, &info);
   if (rc) {
     tatami_set_open_error("sim: HELLO failed: %s%s%s", tatami_strerror(rc),
-                          d->link.msg[0] ? ": " : "", d->link.msg);
+                          d->wire.link.msg[0] ? ": " : "", d->wire.link.msg);
     sim_free(d);
     return rc;
-  }
-  tatami_info info;
-  memset(&info, 0, sizeof info);
-  if (tatami_info_unpack(&info, rec) != 0) {
-    sim_free(d);
-    tatami_set_open_error("sim: the tile sent a malformed INFO record");
-    return TATAMI_EPROTO;
   }
   snprintf(info.backend, sizeof info.backend, "sim");
   /* The UART clock defaults to the tile's nominal clock, known only now. */
@@ -394,8 +268,11 @@ int tatami_sim_dev_open(tatami_device *dev, const char *opts) {
                           (unsigned long long)info.clock_hz);
     return TATAMI_EURI;
   }
-  tatami_link_set_window(&d->link, info.credits);
-  d->chunk = pick_chunk(o.faults, info.max_data);
+  if (o.have_baud) info.link_baud = (uint32_t)o.baud;  /* 0: no UART */
+  /* clock= sets the simulated tile's clock: cycle counts convert to time
+   * (and to link throughput) at this rate, as they would on that board. */
+  if (o.have_clock) info.clock_hz = o.clock;
+  d->wire.chunk = pick_chunk(o.faults, info.max_data);
 
   dev->ops = &sim_ops;
   dev->impl = d;
