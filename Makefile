@@ -43,6 +43,7 @@ include rtl/rtl.mk
 include sim/sim.mk
 include host/host.mk
 include tests/tests.mk
+include driver/driver.mk
 -include boards/boards.mk
 include bench/bench.mk
 include tests/board/board.mk

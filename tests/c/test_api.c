@@ -410,7 +410,8 @@ static void test_bad_uris(void **state) {
   expect_open_fails("ref:sram", TATAMI_EURI);
   expect_open_fails("ref:bogus=1", TATAMI_EURI);
   assert_non_null(strstr(tatami_open_error(), "bogus"));
-  expect_open_fails("usb:", TATAMI_EUNSUPPORTED);
+  expect_open_fails("usb:bogus=1", TATAMI_EURI);
+  expect_open_fails("usb:pid=0xfff0", TATAMI_ENODEV);  /* no such board: a clean failure */
   if (sim_available()) {
     expect_open_fails("sim:profile=nope", TATAMI_EURI);
     expect_open_fails("check:sim:profile=nope", TATAMI_EURI);
