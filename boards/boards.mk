@@ -157,3 +157,33 @@ board-lint: $(ICE40_CELLS_SIM) | deps
 	  -DTATAMI_ICE40 -DNO_ICE40_DEFAULT_ASSIGNMENTS -I$(RTL_DIR) --top-module $(b)_top \
 	  $(BOARD_DEV_PARAMS_$(b)) boards/common/cells_sim.vlt $(RTL_SRCS) $(BOARD_COMMON_SRCS) \
 	  boards/$(b)/$(b)_top.sv boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM) &&) true
+
+# The UART PHY on the board top, RTL and gate level: icebreaker_top with LOOPBACK=1 (an
+# echo, no tile), verilated from BOARD_SIM_SRCS_icebreaker and from the netlist of its own
+# yosys synth_ice40 run (+ ICE40_CELLS_SIM + the PLL model); boards/common/tb_board_echo.cpp
+# drives the pins at 12 Mbaud and checks both the same way.
+BOARD_ECHO_DIR := $(BUILD)/boards-echo
+BOARD_ECHO_TB  := boards/common/tb_board_echo.cpp
+$(BOARD_ECHO_DIR)/icebreaker_echo_syn.v: $(RTL_SRCS) $(RTL_HDRS) $(BOARD_COMMON_SRCS) \
+                                         boards/icebreaker/icebreaker_top.sv | deps
+	@mkdir -p $(dir $@)
+	$(NICE) yosys -q -l $(BOARD_ECHO_DIR)/yosys.log -p "read_verilog -sv -DTATAMI_ICE40 -I$(RTL_DIR) \
+	  $(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/icebreaker/icebreaker_top.sv; \
+	  chparam -set LOOPBACK 1 icebreaker_top; synth_ice40 -top icebreaker_top; \
+	  write_verilog -noattr $@"
+
+# $(1) rtl|gate, $(2) sources, $(3) extra flags
+define BOARD_ECHO_RULE
+$(BOARD_ECHO_DIR)/$(1)/Vicebreaker_top: $(2) $(BOARD_ECHO_TB) boards/boards.mk | deps
+	@mkdir -p $$(dir $$@)
+	$(NICE) $(VERILATOR) --cc --exe --build -j $(JOBS) -O1 $(BOARD_SIM_VFLAGS) $(3) \
+	  --top-module icebreaker_top --Mdir $$(dir $$@) -o Vicebreaker_top -CFLAGS "-O1" \
+	  $$(abspath $(2) $(BOARD_ECHO_TB)) >$$(dir $$@)build.log 2>&1 || { tail -30 $$(dir $$@)build.log; exit 1; }
+endef
+$(eval $(call BOARD_ECHO_RULE,rtl,$(BOARD_SIM_SRCS_icebreaker),-GLOOPBACK=1))
+$(eval $(call BOARD_ECHO_RULE,gate,$(BOARD_ECHO_DIR)/icebreaker_echo_syn.v boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM),))
+
+.PHONY: board-echo
+board-echo: $(BOARD_ECHO_DIR)/rtl/Vicebreaker_top $(BOARD_ECHO_DIR)/gate/Vicebreaker_top
+	$(BOARD_ECHO_DIR)/rtl/Vicebreaker_top
+	$(BOARD_ECHO_DIR)/gate/Vicebreaker_top
