@@ -304,11 +304,16 @@ static const char *const usage_gemm =
     "B K x N as op() sees them, and print the device's cycle counters. --check verifies C\n"
     "against the reference model and a plain loop.\n";
 static const char *const usage_bench =
-    "usage: tatami [-d URI] bench [--json] [--repeat N]\n"
+    "usage: tatami [-d URI] bench [--json] [--repeat N] [--link-bytes N]\n"
     "GEMM benchmark with operands resident in SRAM: 16^3, 64^3, 256^3 and 1024x16x64\n"
-    "(M x N x K). Per case: cycles of the GEMM, busy cycles, MACs, utilization =\n"
-    "macs / (cycles x R x C) and simulated cycles per wall-clock second. --json prints one\n"
-    "JSON object per case per line. --repeat N (default 3) runs each case N times.\n";
+    "(M x N x K). Per case: cycles of the GEMM (the tile's last_gemm_cycles), busy cycles,\n"
+    "MACs, utilization = macs / (cycles x R x C), simulated cycles per wall-clock second,\n"
+    "and the cycles of the whole job (upload A and B, GEMM, read C back).\n"
+    "On a device whose link is a UART (usb:, sim:baud=N), also the link efficiency:\n"
+    "N bytes (--link-bytes, default 64 KiB or the SRAM if smaller) uploaded with WRITE\n"
+    "and downloaded with READ, each timed by the tile's cycle counter at its clock:\n"
+    "efficiency = payload bytes/s / (baud / 10). --json prints one JSON object per\n"
+    "line. --repeat N (default 3) runs each GEMM N times.\n";
 
 static int open_dev(const char *uri, tatami_device **dev) {
   int rc = tatami_open(uri, dev);
@@ -337,6 +342,11 @@ static int cmd_info(const char *uri, int argc, char **argv) {
   printf("max data:   %u bytes per frame\n", in.max_data);
   printf("tile:       (%u,%u)\n", in.tile_x, in.tile_y);
   printf("clock:      %.3f MHz (nominal)\n", (double)in.clock_hz / 1e6);
+  if (in.link_baud)
+    printf("link:       UART %" PRIu32 " baud, 8N1 (%.0f bytes/s raw)\n", in.link_baud,
+           in.link_baud / 10.0);
+  else
+    printf("link:       not a UART\n");
   tatami_close(dev);
   return 0;
 }
@@ -545,13 +555,79 @@ static void json_string(const char *s) {
   putchar('"');
 }
 
+/* Link efficiency on a UART link: upload n bytes with WRITE, download them
+ * with READ, each timed with the tile's cycle counter (COUNTERS before and
+ * after; seconds = cycles / clock_hz, honest on a board and on a simulated
+ * one, whose clock is simulated). The data read back must match. */
+static int bench_link(tatami_device *dev, const char *uri, const tatami_info *in, uint64_t n,
+                      int json) {
+  if (n > in->sram_bytes) n = in->sram_bytes;
+  uint8_t *up = malloc(n), *down = malloc(n);
+  uint64_t addr = UINT64_MAX, rng = 777;
+  int rc = 0, status = 0;
+  tatami_counters c0, c1, c2;
+  if (!up || !down) {
+    fprintf(stderr, "tatami: host out of memory\n");
+    free(up);
+    free(down);
+    return 1;
+  }
+  for (uint64_t i = 0; i < n; i++) up[i] = (uint8_t)rng_next(&rng);
+  if ((rc = tatami_malloc(dev, n, &addr)) || (rc = tatami_sync(dev)) ||
+      (rc = tatami_get_counters(dev, &c0)) || (rc = tatami_write(dev, addr, up, n)) ||
+      (rc = tatami_sync(dev)) || (rc = tatami_get_counters(dev, &c1)) ||
+      (rc = tatami_read(dev, addr, down, n)) || (rc = tatami_get_counters(dev, &c2))) {
+    status = fail(dev, "bench link transfer", rc);
+  } else if (memcmp(up, down, n) != 0) {
+    fprintf(stderr, "tatami: bench link: the %" PRIu64 " bytes read back differ from those "
+            "written\n", n);
+    status = 1;
+  } else if (c1.cycles < c0.cycles || c2.cycles < c1.cycles || in->clock_hz == 0) {
+    fprintf(stderr, "tatami: bench link: the tile's cycle counter did not advance (or wrapped);"
+            " cannot time the transfers\n");
+    status = 1;
+  } else {
+    const char *dir[2] = {"upload", "download"};
+    uint64_t cyc[2] = {c1.cycles - c0.cycles, c2.cycles - c1.cycles};
+    uint64_t rtx[2] = {c1.retransmits - c0.retransmits, c2.retransmits - c1.retransmits};
+    double raw = in->link_baud / 10.0;
+    for (int d = 0; d < 2; d++) {
+      double secs = (double)cyc[d] / (double)in->clock_hz;
+      double bps = secs > 0 ? (double)n / secs : 0;
+      double eff = bps / raw;
+      if (json) {
+        printf("{\"op\":\"link\",\"direction\":\"%s\",\"bytes\":%" PRIu64 ",\"cycles\":%"
+               PRIu64 ",\"seconds\":%.9f,\"bytes_per_second\":%.1f,\"efficiency\":%.6f,"
+               "\"baud\":%" PRIu32 ",\"clock_hz\":%" PRIu64 ",\"retransmits\":%" PRIu64
+               ",\"device\":", dir[d], n, cyc[d], secs, bps, eff, in->link_baud, in->clock_hz,
+               rtx[d]);
+        json_string(uri);
+        printf("}\n");
+      } else {
+        printf("link %-8s %8" PRIu64 " bytes in %10" PRIu64 " cycles (%.4f s at %.3f MHz): "
+               "%.0f bytes/s = %.3f x (baud/10 = %.0f bytes/s)%s\n", dir[d], n, cyc[d], secs,
+               (double)in->clock_hz / 1e6, bps, eff, raw,
+               rtx[d] ? " [retransmissions]" : "");
+      }
+    }
+    fflush(stdout);
+  }
+  if (addr != UINT64_MAX) tatami_free(dev, addr);
+  free(up);
+  free(down);
+  return status;
+}
+
 static int cmd_bench(const char *uri, int argc, char **argv) {
   int json = 0;
-  uint64_t repeat = 3;
+  uint64_t repeat = 3, link_bytes = 65536;
   for (int i = 0; i < argc; i++) {
     if (!strcmp(argv[i], "--json")) json = 1;
     else if (!strcmp(argv[i], "--repeat"))
       repeat = need_u64("bench", "--repeat", value_of("bench", argc, argv, &i), 1, 1000000);
+    else if (!strcmp(argv[i], "--link-bytes"))
+      link_bytes = need_u64("bench", "--link-bytes", value_of("bench", argc, argv, &i), 1,
+                            1u << 30);
     else die_usage("bench", "unexpected argument '%s'", argv[i]);
   }
   static const uint32_t cases[][3] = {{16, 16, 16}, {64, 64, 64}, {256, 256, 256}, {1024, 16, 64}};
@@ -560,9 +636,9 @@ static int cmd_bench(const char *uri, int argc, char **argv) {
   tatami_info in;
   tatami_get_info(dev, &in);
   if (!json)
-    printf("bench on %s (%s, %ux%u array), %" PRIu64 " repeat(s)\n%-14s %12s %12s %12s %8s %14s\n",
-           uri, in.backend, in.rows, in.cols, repeat, "M x N x K", "cycles", "busy", "macs",
-           "util", "sim cycles/s");
+    printf("bench on %s (%s, %ux%u array), %" PRIu64 " repeat(s)\n%-14s %12s %12s %12s %8s %14s"
+           " %12s\n", uri, in.backend, in.rows, in.cols, repeat, "M x N x K", "cycles", "busy",
+           "macs", "util", "sim cycles/s", "job cycles");
   int status = 0;
   uint64_t rng = 12345;
   for (size_t ci = 0; ci < sizeof cases / sizeof cases[0] && status == 0; ci++) {
@@ -607,6 +683,24 @@ static int cmd_bench(const char *uri, int argc, char **argv) {
       wall += now_seconds() - t0;
       sim_cycles += cn.cycles;
     }
+    /* The whole job, as a program would run it: upload A and B, GEMM,
+     * read C back; cycles from CLEAR to the COUNTERS after the readback. */
+    uint64_t job_cycles = 0;
+    if (status == 0) {
+      tatami_counters jc;
+      int32_t *cbuf = malloc((size_t)g.m * g.n * sizeof(int32_t));
+      if (!cbuf) rc = TATAMI_ENOMEM;
+      else if ((rc = tatami_clear_counters(dev)) || (rc = tatami_tensor_upload(&ta, d.a)) ||
+               (rc = tatami_tensor_upload(&tb, d.b)) ||
+               (rc = tatami_gemm(dev, &ta, &tb, &tc, 0)) ||
+               (rc = tatami_tensor_download(&tc, cbuf)) ||
+               (rc = tatami_get_counters(dev, &jc))) {
+      } else {
+        job_cycles = jc.cycles;
+      }
+      free(cbuf);
+      if (rc) status = fail(dev, "bench job (upload, gemm, download)", rc);
+    }
     if (status == 0) {
       double util = cn.last_gemm_cycles
                         ? (double)cn.macs / ((double)cn.last_gemm_cycles * in.rows * in.cols) : 0;
@@ -619,23 +713,30 @@ static int cmd_bench(const char *uri, int argc, char **argv) {
         else printf("\"utilization\":null,");
         if (sim_cycles) printf("\"sim_cycles_per_second\":%.1f,", cps);
         else printf("\"sim_cycles_per_second\":null,");
+        if (job_cycles)
+          printf("\"job_cycles\":%" PRIu64 ",\"job_seconds\":%.9f,", job_cycles,
+                 in.clock_hz ? (double)job_cycles / (double)in.clock_hz : 0.0);
+        else printf("\"job_cycles\":null,\"job_seconds\":null,");
+        printf("\"clock_hz\":%" PRIu64 ",\"link_baud\":%" PRIu32 ",", in.clock_hz, in.link_baud);
         printf("\"repeat\":%" PRIu64 ",\"rows\":%u,\"cols\":%u,\"device\":", repeat, in.rows,
                in.cols);
         json_string(uri);
         printf("}\n");
       } else {
-        char shape[32], us[16] = "n/a", cs[24] = "n/a";
+        char shape[32], us[16] = "n/a", cs[24] = "n/a", js[24] = "n/a";
         snprintf(shape, sizeof shape, "%ux%ux%u", g.m, g.n, g.k);
         if (cn.last_gemm_cycles) snprintf(us, sizeof us, "%.2f%%", 100 * util);
         if (sim_cycles) snprintf(cs, sizeof cs, "%.0f", cps);
-        printf("%-14s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %8s %14s\n", shape,
-               cn.last_gemm_cycles, cn.busy_cycles, cn.macs, us, cs);
+        if (job_cycles) snprintf(js, sizeof js, "%" PRIu64, job_cycles);
+        printf("%-14s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %8s %14s %12s\n", shape,
+               cn.last_gemm_cycles, cn.busy_cycles, cn.macs, us, cs, js);
       }
       fflush(stdout);
     }
     free_case(dev, &p);
     data_free(&d);
   }
+  if (status == 0 && in.link_baud) status = bench_link(dev, uri, &in, link_bytes, json);
   tatami_close(dev);
   return status;
 }
