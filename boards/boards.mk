@@ -35,7 +35,8 @@ $(ICE40_CELLS_SIM): $(YOSYS_ICE40_SHARE)/cells_sim.v boards/boards.mk
 	     { flush(); print } END { flush() }' $< > $@.tmp
 	@grep -qE '^module SB_PLL40_(PAD|CORE)' $@.tmp && { echo "cells_sim: PLL not removed"; exit 1; } || true
 	@grep -q '^module SB_PLL40_2_PAD' $@.tmp || { echo "cells_sim: stripped too much"; exit 1; }
-	mv $@.tmp $@
+	@# unchanged content keeps its date: editing boards.mk does not rebuild every model
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 
 BOARD_SIM_SRCS_icebreaker := $(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/icebreaker/icebreaker_top.sv \
                              boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM)
@@ -153,10 +154,11 @@ board-check:
 # -Wall lint of the board tops (RTL + board files, with the dev overrides); cells_sim.v's
 # warnings are off for that file only (boards/common/cells_sim.vlt).
 board-lint: $(ICE40_CELLS_SIM) | deps
-	$(foreach b,$(BOARDS),$(VERILATOR) --lint-only -Wall --timescale 1ps/1ps \
+	@rc=0; $(foreach b,$(BOARDS),echo "lint $(b)_top $(BOARD_DEV_PARAMS_$(b))"; \
+	  $(VERILATOR) --lint-only -Wall --timescale 1ps/1ps \
 	  -DTATAMI_ICE40 -DNO_ICE40_DEFAULT_ASSIGNMENTS -I$(RTL_DIR) --top-module $(b)_top \
 	  $(BOARD_DEV_PARAMS_$(b)) boards/common/cells_sim.vlt $(RTL_SRCS) $(BOARD_COMMON_SRCS) \
-	  boards/$(b)/$(b)_top.sv boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM) &&) true
+	  boards/$(b)/$(b)_top.sv boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM) || rc=1;) exit $$rc
 
 # The UART PHY on the board top, RTL and gate level: icebreaker_top with LOOPBACK=1 (an
 # echo, no tile), verilated from BOARD_SIM_SRCS_icebreaker and from the netlist of its own

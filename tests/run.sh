@@ -45,6 +45,18 @@ for s in tests/sh/*.sh; do
   [ -f "$s" ] && run "sh-$(basename "$s" .sh)" bash "$s"
 done
 
+# ---- boards (boards/boards.mk, docs/boards.md) -------------------------------
+# -Wall lint of the board tops; the UART PHY in icebreaker_top as RTL and gate level
+# (LOOPBACK echo); each board's bitstream must build, fit, and meet its 36 MHz target
+# on both nextpnr's and icetime's timing (build/<board>/report.json).
+if [ -f boards/boards.mk ]; then
+  run board-lint       make -s BUILD="$BUILD" board-lint
+  run board-echo       make -s BUILD="$BUILD" board-echo
+  run board-icebreaker make -s BUILD="$BUILD" check-icebreaker
+  run board-hx8k       make -s BUILD="$BUILD" check-hx8k
+fi
+# ---- end boards ----------------------------------------------------------------
+
 # ---- virtual iCEBreaker (tests/board, docs/vboard.md) --------------------------
 # The usb: path end to end with no hardware: libtatami's libusb driver against an
 # emulated FT2232H (umockdev) and the Verilator model of icebreaker_top; one entry
