@@ -55,14 +55,14 @@ static void usb_detail(tatami_wire *w, int rc, char *buf, size_t len) {
   if (rc == TATAMI_ETIMEOUT) {
     tatami_ft2232h_stats st;
     tatami_ft2232h_get_stats(d->ft, &st);
-    char errs[96] = "";
+    char errs[64] = "";
     if (st.framing_errors || st.overruns)
-      snprintf(errs, sizeof errs, ", UART framing errors in %llu and overruns in %llu transfers",
-               (unsigned long long)st.framing_errors, (unsigned long long)st.overruns);
-    snprintf(buf, len, "the board (%s) stopped answering at %u baud (%llu bytes received%s); "
-             "is the FPGA programmed, and built for baud=%u?",
-             tatami_ft2232h_describe(d->ft), tatami_ft2232h_baud(d->ft),
-             (unsigned long long)st.rx_bytes, errs, tatami_ft2232h_baud(d->ft));
+      snprintf(errs, sizeof errs, ", UART errors in %llu transfers",
+               (unsigned long long)(st.framing_errors + st.overruns));
+    snprintf(buf, len, "no valid answer from board %s at %u baud (%llu bytes in%s): is the FPGA "
+             "programmed, and built for %u baud?", tatami_ft2232h_describe(d->ft),
+             tatami_ft2232h_baud(d->ft), (unsigned long long)st.rx_bytes, errs,
+             tatami_ft2232h_baud(d->ft));
   } else {
     snprintf(buf, len, "%s", tatami_ft2232h_message(d->ft));
   }
@@ -227,8 +227,8 @@ int tatami_usb_open(tatami_device *dev, const char *opts) {
   if (rc) {
     char more[256] = "";
     if (d->wire.link.failed) usb_detail(&d->wire, rc, more, sizeof more);
-    tatami_set_open_error("usb: HELLO failed: %s: %s%s%s", tatami_strerror(rc),
-                          d->wire.link.msg, more[0] ? ": " : "", more);
+    tatami_set_open_error("usb: HELLO failed: %s%s%s", d->wire.link.msg, more[0] ? ": " : "",
+                          more);
     usb_free(d);
     return rc;
   }

@@ -47,7 +47,9 @@ static int report(tatami_device *dev, int rc, const char *what) {
   if (w->link.failed && rc == w->link.failed) {
     char more[200] = "";
     if (w->detail) w->detail(w, rc, more, sizeof more);
-    return tatami_dev_error(dev, rc, "%s: %s: %s: %s%s%s", w->name, what, tatami_strerror(rc),
+    /* No tatami_strerror(rc) here: callers print it, and the backend's
+     * detail needs the room (messages are 255 characters at most). */
+    return tatami_dev_error(dev, rc, "%s: %s: %s%s%s", w->name, what,
                             tatami_link_message(&w->link), more[0] ? ": " : "", more);
   }
   if (rc == TATAMI_EPROTO)

@@ -425,6 +425,12 @@ static int cmd_selftest(const char *uri, int argc, char **argv) {
       macs += (uint64_t)g.m * g.n * g.k;
     } else {
       failed++;
+      /* The link failed for good (board gone, or it stopped answering):
+       * every further GEMM would fail the same way. */
+      if (rc == TATAMI_EIO || rc == TATAMI_ETIMEOUT) {
+        fprintf(stderr, "tatami: stopping: the device's link failed\n");
+        break;
+      }
       if (failed >= 10) {
         fprintf(stderr, "tatami: stopping after %" PRIu64 " failures\n", failed);
         break;
