@@ -92,6 +92,7 @@ size_t tatami_ft2232h_strip_status(uint8_t *dst, const uint8_t *src, size_t n,
                                    size_t packet_size, uint8_t *line_status,
                                    uint64_t *packets) {
   size_t out = 0;
+  if (packet_size <= 2) return 0;  /* not an FTDI packet size: nothing to trust */
   for (size_t off = 0; off < n; off += packet_size) {
     size_t len = n - off < packet_size ? n - off : packet_size;
     if (packets) (*packets)++;
@@ -110,7 +111,7 @@ static void set_msg(char *msg, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void set_msg(char *msg, size_t len, const char *fmt, ...) {
   if (!msg || !len) return;
-  char buf[512];
+  char buf[1024];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(buf, sizeof buf, fmt, ap);

@@ -121,7 +121,7 @@ int tatami_ft2232h_baud_divisor(uint32_t baud, uint16_t *value, uint16_t *index,
  * Writes the data bytes to dst (dst == src is allowed; dst needs n bytes)
  * and returns their count. line_status (may be NULL) is ORed with the line
  * status byte of every packet that has one; packets (may be NULL) is
- * incremented by the number of packets. packet_size must be > 2. */
+ * incremented by the number of packets. packet_size must be > 2 (else 0 is returned). */
 size_t tatami_ft2232h_strip_status(uint8_t *dst, const uint8_t *src, size_t n,
                                    size_t packet_size, uint8_t *line_status,
                                    uint64_t *packets);

@@ -256,6 +256,9 @@ static void test_strip_status_only(void **state) {
   assert_int_equal(tatami_ft2232h_strip_status(out, st, 1, 512, &ls, &packets), 0);
   assert_int_equal(tatami_ft2232h_strip_status(out, st, 0, 512, &ls, &packets), 0);
   assert_int_equal(packets, 2);
+  /* A packet size that leaves no room for data is refused, not looped on. */
+  assert_int_equal(tatami_ft2232h_strip_status(out, st, 2, 2, &ls, &packets), 0);
+  assert_int_equal(tatami_ft2232h_strip_status(out, st, 2, 0, &ls, &packets), 0);
 }
 
 /* ------------------------------------------------------------ usb: URIs */
