@@ -1,9 +1,15 @@
 # sim/: the tile built by Verilator into libtatami, behind sim/tatami_sim.h.
 # Each profile is a Verilator model with its own class prefix (Vtile_<profile>).
 
-SIM_PROFILES := sim tiny
+SIM_PROFILES := sim tiny icebreaker
 SIM_PARAMS_sim  := -GR=16 -GC=16 -GSRAM_BYTES=1048576 -GW=16 -GPROFILE=0 -GCREDITS=4 -GCNT_W=64
 SIM_PARAMS_tiny := -GR=4 -GC=4 -GSRAM_BYTES=65536 -GW=4 -GPROFILE=3 -GCREDITS=2 -GCNT_W=64
+# The iCEBreaker board's tile (boards/icebreaker/icebreaker_top.sv) at the tile
+# level: the same RTL with the SPRAM memory and SB_MAC16 products, simulated on
+# yosys's models of the iCE40 primitives. Its clock is the board's 36 MHz.
+SIM_PARAMS_icebreaker := -GR=4 -GC=4 -GSRAM_BYTES=131072 -GW=4 -GPROFILE=1 -GCREDITS=4 -GCNT_W=32 \
+                         -GCLOCK_HZ=36000000 -GMEM=1 -GDSP=1 -GDW=18 -GRX_TIMEOUT=4096
+SIM_EXTRA_icebreaker := $(ICE40_SIM)
 
 VERILATOR_ROOT ?= /usr/share/verilator
 # Verilator's own headers are not warning-clean: include them as system headers.
@@ -20,7 +26,7 @@ define SIM_MODEL_RULE
 $(BUILD)/vobj/$(1)/Vtile_$(1)__ALL.a: $(RTL_SRCS) $(RTL_HDRS) sim/sim.mk | deps
 	@mkdir -p $(BUILD)/vobj/$(1)
 	$(VERILATOR) --cc --build -j $(JOBS) -O3 --trace-fst $(VFLAGS_COMMON) -Wno-lint -Wno-style \
-	  --top-module tatami_tile --prefix Vtile_$(1) $(SIM_PARAMS_$(1)) --Mdir $(BUILD)/vobj/$(1) \
+	  --top-module tatami_tile --prefix Vtile_$(1) $(SIM_PARAMS_$(1)) $(SIM_EXTRA_$(1)) --Mdir $(BUILD)/vobj/$(1) \
 	  -CFLAGS "-fPIC -O2 -std=c++17" $(RTL_SRCS) >$(BUILD)/vobj/$(1)/build.log 2>&1 \
 	  || { cat $(BUILD)/vobj/$(1)/build.log; exit 1; }
 	@touch $(BUILD)/vobj/$(1)/Vtile_$(1)__ALL.a

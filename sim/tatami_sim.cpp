@@ -14,6 +14,7 @@
 #include "verilated_fst_c.h"
 #include "Vtile_sim.h"
 #include "Vtile_tiny.h"
+#include "Vtile_icebreaker.h"
 
 namespace {
 
@@ -69,8 +70,9 @@ ModelIf *make_model(VerilatedContext *ctx) {
 const Profile kProfiles[] = {
     {"sim", make_model<Vtile_sim>},
     {"tiny", make_model<Vtile_tiny>},
+    {"icebreaker", make_model<Vtile_icebreaker>},
 };
-const char *const kProfileNames[] = {"sim", "tiny", nullptr};
+const char *const kProfileNames[] = {"sim", "tiny", "icebreaker", nullptr};
 
 }  // namespace
 
