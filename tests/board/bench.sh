@@ -55,3 +55,16 @@ if [ "$simok" = 1 ]; then
       -v g="$(val $OUT/job1.txt gemm_cycles)" -v h="$(val $OUT/simjob1.txt gemm_cycles)" \
       'BEGIN { printf "ratio virtual board / sim: job %.4f (%+.2f%%), gemm %.4f\n", a / b, 100 * (a / b - 1), g / h }'
 fi
+
+echo
+echo "== tatami bench --json (the CLI's own link and job measurements)"
+for dev in "$USBURI" "$SIMURI"; do
+  f=$OUT/bench-$(echo "$dev" | cut -d: -f1).json
+  if [ "${dev%%:*}" = usb ]; then
+    timeout -k 5 3600 umockdev-wrapper "$VB" -- "$BUILD/bin/tatami" -d "$dev" bench --json --repeat 1 >"$f" 2>&1
+  else
+    timeout -k 5 3600 "$BUILD/bin/tatami" -d "$dev" bench --json --repeat 1 >"$f" 2>&1
+  fi || { echo "tatami bench -d $dev failed: $(tail -1 "$f")"; continue; }
+  grep '"op":"link"' "$f" | sed 's/^/  /'
+  grep '"op":"gemm"' "$f" | sed -E 's/.*"m":([0-9]+),"n":([0-9]+),"k":([0-9]+),"cycles":([0-9]+).*"job_cycles":([0-9a-z]+).*/  gemm \1x\2x\3: gemm cycles \4, job cycles \5/' 
+done
