@@ -136,6 +136,23 @@ check-$(1): | deps
 endef
 $(foreach b,$(BOARDS),$(eval $(call BOARD_RULES,$(b))))
 
+# Where the logic goes: the same synthesis without flattening, cells per module
+# (SB_LUT4, SB_CARRY, flops, RAM, DSP) in $(BUILD)/<board>/area.txt. Estimates only:
+# flattening lets yosys optimise across modules.
+.PHONY: area
+area: $(BUILD)/$(BOARD)/area.txt
+	@cat $<
+define BOARD_AREA_RULE
+$(BUILD)/$(1)/area.txt: $$(RTL_SRCS) $$(RTL_HDRS) $(BOARD_COMMON_SRCS) boards/$(1)/$(1)_top.sv \
+                        $(BUILD)/$(1)/params.txt boards/common/area.py | deps
+	$(NICE) yosys -q -l $(BUILD)/$(1)/area.log -p "read_verilog -sv -DTATAMI_ICE40 -I$(RTL_DIR) \
+	  $$(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/$(1)/$(1)_top.sv; \
+	  chparam $(call board_chparam,$(1)) $(1)_top; synth_ice40 -noflatten -top $(1)_top; \
+	  tee -q -o $(BUILD)/$(1)/area_stat.json stat -json"
+	python3 boards/common/area.py $(BUILD)/$(1)/area_stat.json > $$@
+endef
+$(foreach b,$(BOARDS),$(eval $(call BOARD_AREA_RULE,$(b))))
+
 .PHONY: FORCE_BOARD_PARAMS bitstream report prog prog-sram board-check board-lint boards-sim-cells
 FORCE_BOARD_PARAMS:
 
