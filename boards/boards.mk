@@ -46,11 +46,10 @@ BOARD_SIM_SRCS_hx8k       := $(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/hx8k/hx8k_t
 BOARD_SIM_VFLAGS := -DTATAMI_ICE40 -DNO_ICE40_DEFAULT_ASSIGNMENTS -I$(RTL_DIR) \
                     -Wno-fatal -Wno-lint -Wno-style -Wno-MULTIDRIVEN -Wno-COMBDLY \
                     -Wno-TIMESCALEMOD -Wno-PINMISSING -Wno-IMPLICIT
-# TEMPORARY (until the SPRAM scratchpad and the DSP array are integrated): the Verilator
-# models of the board tops use the multi-port RTL memory and LUT products. The integrator
-# empties these. They do not apply to the bitstream flow.
-BOARD_DEV_PARAMS_icebreaker ?= -GMEM=0 -GDSP=0
-BOARD_DEV_PARAMS_hx8k       ?= -GMEM=0
+# Verilator -G overrides for the board models (for experiments only: empty, so the
+# simulated boards run exactly the RTL that is flashed).
+BOARD_DEV_PARAMS_icebreaker ?=
+BOARD_DEV_PARAMS_hx8k       ?=
 BOARD_CLOCK_HZ_icebreaker := 36000000
 BOARD_CLOCK_HZ_hx8k       := 36000000
 BOARD_BAUD_icebreaker := $(if $(BAUD),$(BAUD),12000000)
