@@ -22,6 +22,24 @@ run() {  # run NAME CMD...
   fi
 }
 
+# known_fail NAME ISSUE CMD...: a check that is known to fail until an open issue
+# is done. It still runs and its log is kept; a failure prints XFAIL (counted in
+# neither total, and listed at the end), a success prints XPASS and counts as
+# passed, so the day it starts passing nobody has to notice by hand.
+xfails=()
+known_fail() {
+  local name=$1 why=$2; shift 2
+  local log="$LOGDIR/$name.log" t0 t1
+  t0=$(date +%s)
+  if "$@" >"$log" 2>&1; then
+    t1=$(date +%s); pass=$((pass+1)); printf 'XPASS %-40s %4ss  (was known to fail: %s)\n' "$name" $((t1-t0)) "$why"
+  else
+    t1=$(date +%s); xfails+=("$name: $why")
+    printf 'XFAIL %-40s %4ss  (%s; log: %s)\n' "$name" $((t1-t0)) "$why" "$log"
+    tail -n 6 "$log" | sed 's/^/      | /'
+  fi
+}
+
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
@@ -52,7 +70,8 @@ done
 if [ -f boards/boards.mk ]; then
   run board-lint       make -s BUILD="$BUILD" board-lint
   run board-echo       make -s BUILD="$BUILD" board-echo
-  run board-icebreaker make -s BUILD="$BUILD" check-icebreaker
+  # The UP5K build does not fit yet (issue 3: ~8.8k of 5280 logic cells).
+  known_fail board-icebreaker "UP5K does not fit yet, issue 3" make -s BUILD="$BUILD" check-icebreaker
   run board-hx8k       make -s BUILD="$BUILD" check-hx8k
 fi
 # ---- end boards ----------------------------------------------------------------
@@ -79,6 +98,7 @@ if [ "${TATAMI_LONG:-0}" = 1 ]; then  # soaks for 'make test-long'
   done
 fi
 
+if [ ${#xfails[@]} -gt 0 ]; then printf 'known to fail (open issues): %s\n' "${xfails[@]}"; fi
 if [ ${#failed[@]} -gt 0 ]; then echo "failed: ${failed[*]}"; fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
