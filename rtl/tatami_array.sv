@@ -34,7 +34,6 @@ module tatami_array #(
   logic        av_w    [R][C+1];
   logic        last_w  [R][C+1];
   logic [7:0]  b_w     [R+1][C];
-  logic        bv_w    [R+1][C];
   logic [31:0] res_w   [R][C];
   logic [15:0] prod_w  [R][C];
 
@@ -62,15 +61,15 @@ module tatami_array #(
   for (genvar c = 0; c < C; c++) begin : g_skew_b
     if (c == 0) begin : g_direct
       assign b_w[0][0]  = b_i[7:0];
-      assign bv_w[0][0] = in_valid_i;
     end else begin : g_delay
-      // c-deep shift register of {valid, b}, 9 bits a stage
-      logic [9*c-1:0] sh_q;
+      // c-deep shift register of b, 8 bits a stage (b's valid is a's: both
+      // reach PE(r,c) r + c cycles after entering)
+      logic [8*c-1:0] sh_q;
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) sh_q <= '0;
-        else if (en_i) sh_q <= (9*c)'({sh_q, in_valid_i, b_i[8*c +: 8]});
+        else if (en_i) sh_q <= (8*c)'({sh_q, b_i[8*c +: 8]});
       end
-      assign {bv_w[0][c], b_w[0][c]} = sh_q[9*(c-1) +: 9];
+      assign b_w[0][c] = sh_q[8*(c-1) +: 8];
     end
   end
 
@@ -95,23 +94,31 @@ module tatami_array #(
   end
 
   // ---------------------------------------------------------------- PEs
+  // The PE accumulators have no asynchronous reset (see tatami_pe): they
+  // are zeroed in the first enabled cycle after reset, which carries no
+  // operand (the engine's first operand comes >= 2 cycles after a start).
+  logic init_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)   init_q <= 1'b1;
+    else if (en_i) init_q <= 1'b0;
+  end
+
   for (genvar r = 0; r < R; r++) begin : g_row
     for (genvar c = 0; c < C; c++) begin : g_col
       tatami_pe u_pe (
         .clk_i,
         .rst_ni,
         .en_i,
+        .clr_i     (init_q),
         .a_i       (a_w[r][c]),
         .a_valid_i (av_w[r][c]),
         .last_i    (last_w[r][c]),
         .b_i       (b_w[r][c]),
-        .b_valid_i (bv_w[r][c]),
         .prod_i    (prod_w[r][c]),
         .a_o       (a_w[r][c+1]),
         .a_valid_o (av_w[r][c+1]),
         .last_o    (last_w[r][c+1]),
         .b_o       (b_w[r+1][c]),
-        .b_valid_o (bv_w[r+1][c]),
         .res_o     (res_w[r][c])
       );
     end
@@ -138,7 +145,7 @@ module tatami_array #(
     assign unused_r[r] = (^a_w[r][C]) ^ av_w[r][C] ^ (r > 0 && last_w[r][C]);
   end
   for (genvar c = 0; c < C; c++) begin : g_unused_c
-    assign unused_c[c] = (^b_w[R][c]) ^ bv_w[R][c];
+    assign unused_c[c] = ^b_w[R][c];
   end
   assign unused = (^unused_r) ^ (^unused_c);
   /* verilator lint_on UNUSEDSIGNAL */

@@ -407,6 +407,6 @@ module tatami_gemm #(
 
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused;
-  assign unused = ^row_pad;
+  assign unused = (^row_pad) ^ (^m_i) ^ (^n_i) ^ (^k_i);   // extents: DW low bits only
   /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -10,8 +10,9 @@
 //    one unaligned W-byte read per vector.
 //  * TRANSPOSED (trans_i=1): lane p is the row X8[base + (p0+p)*ld + k ..]:
 //    the valid rows of a W-wide k chunk are read into one of two L x W byte
-//    blocks while the other block emits its W column vectors (a byte shift per
-//    vector), so L <= W reads hide under W emissions.
+//    blocks while the other block emits its W column vectors (vector e is
+//    byte e of every row: a mux, the blocks never shift), so L <= W reads
+//    hide under W emissions.
 // Lanes outside own_i are zeroed; their rows are not read (TRANSPOSED) or
 // read and discarded (DIRECT; such reads may wrap, which is harmless).
 // Addresses advance by adds only; the block step L*ld is a constant multiple.
@@ -25,7 +26,8 @@ module tatami_stream #(
   parameter int DEPTH  = 4,         // output FIFO entries (>= 3 for full rate)
   localparam int KCW   = $clog2(W + 1),
   localparam int RWD   = (L > 1) ? $clog2(L) : 1,
-  localparam int PW    = (DEPTH > 1) ? $clog2(DEPTH) : 1
+  localparam int PW    = (DEPTH > 1) ? $clog2(DEPTH) : 1,
+  localparam int EW    = (W > 1) ? $clog2(W) : 1      // byte index in a row
 ) (
   input  logic           clk_i,
   input  logic           rst_ni,
@@ -209,10 +211,9 @@ module tatami_stream #(
     full_d = full_q;
     eb_d   = eb_q;
     ecnt_d = ecnt_q;
-    // emission shifts the block one byte: lane p's next k is always byte 0
+    // emission e reads byte e of each row (ecnt_q); a block is only
+    // reloaded after its last emission
     if (efire) begin
-      if (eb_q) blk1_d = blk1_q >> 8;
-      else      blk0_d = blk0_q >> 8;
       if (efinal) begin
         full_d[eb_q] = 1'b0;
         eb_d   = ~eb_q;
@@ -238,7 +239,8 @@ module tatami_stream #(
     push_data = '0;
     for (int p = 0; p < L; p++) begin
       if (dpend_q) push_data[8*p +: 8] = dmask_q[p] ? rd_data_i[8*p +: 8] : 8'h00;
-      else         push_data[8*p +: 8] = elmask[p] ? eblk[8*W*p +: 8] : 8'h00;
+      else         push_data[8*p +: 8] = elmask[p] ? eblk[8*W*p + 8*32'(ecnt_q[EW-1:0]) +: 8]
+                                                   : 8'h00;
     end
   end
   assign valid_o = (cnt_q != '0);

@@ -64,6 +64,9 @@ int main(int argc, char** argv) {
 
   top->rst_ni = 0; top->en_i = 1; top->clk_i = 0; top->in_valid_i = 0; top->last_i = 0;
   top->eval(); top->rst_ni = 1; top->eval();
+  // The first enabled cycle after reset carries no operand (it zeroes the
+  // PE accumulators, which have no asynchronous reset).
+  top->clk_i = 1; top->eval(); top->clk_i = 0; top->eval();
   long total = sched.size() + C + R + 10;
   int row0_seen = 0;
   std::map<long, int> row0_expect;
