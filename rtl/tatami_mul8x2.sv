@@ -22,6 +22,10 @@ module tatami_mul8x2 #(
   if (DSP) begin : g_dsp
 `ifdef TATAMI_ICE40
     logic [31:0] o;
+    // carry and sign-extension outputs: unused (no cascading)
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic co_nc, accumco_nc, signextout_nc;
+    /* verilator lint_on UNUSEDSIGNAL */
     SB_MAC16 #(
       .NEG_TRIGGER              (1'b0),
       .C_REG                    (1'b0),
@@ -68,9 +72,9 @@ module tatami_mul8x2 #(
       .ACCUMCI    (1'b0),
       .SIGNEXTIN  (1'b0),
       .O          (o),
-      .CO         (),
-      .ACCUMCO    (),
-      .SIGNEXTOUT ()
+      .CO         (co_nc),
+      .ACCUMCO    (accumco_nc),
+      .SIGNEXTOUT (signextout_nc)
     );
     assign p1_o = o[31:16];
     assign p0_o = o[15:0];
