@@ -25,6 +25,25 @@ done
 readelf -d "$P/lib/libtatami.so.1.0.0" | grep -q 'SONAME.*\[libtatami\.so\.1\]' \
   || fail "the shared library's SONAME is not libtatami.so.1"
 ar t "$P/lib/libtatami.a" | grep -q 'device\.o' || fail "libtatami.a does not hold the host code"
+ar t "$P/lib/libtatami.a" | grep -q 'ft2232h\.o' || fail "libtatami.a does not hold the USB driver"
+
+# The udev rule for the boards: $(PREFIX)/lib/udev/rules.d by default (UDEVDIR=...
+# moves it), mode 0644, the same text as driver/60-tatami.rules, group plugdev,
+# MODE 0660 (not world-writable), uaccess.
+rules=$P/lib/udev/rules.d/60-tatami.rules
+[ -f "$rules" ] || fail "lib/udev/rules.d/60-tatami.rules not installed"
+[ "$(stat -c %a "$rules")" = 644 ] || fail "60-tatami.rules has mode $(stat -c %a "$rules"), not 644"
+cmp -s "$rules" driver/60-tatami.rules || fail "installed 60-tatami.rules differs from driver/60-tatami.rules"
+rule=$(grep -v '^#' "$rules" | grep -v '^$')
+[ "$(echo "$rule" | wc -l)" = 1 ] || fail "60-tatami.rules: expected one rule"
+for want in 'SUBSYSTEM=="usb"' 'ATTR{idVendor}=="0403"' 'ATTR{idProduct}=="6010"' \
+            'GROUP="plugdev"' 'MODE="0660"' 'TAG+="uaccess"'; do
+  echo "$rule" | grep -qF "$want" || fail "60-tatami.rules lacks $want"
+done
+echo "$rule" | grep -q 'MODE="0[0-7][0-7][2367]"' && fail "60-tatami.rules makes the board world-writable"
+make -s BUILD="$BUILD" install PREFIX="$tmp/p2" UDEVDIR=/etc/udev/rules.d DESTDIR="$tmp/dest" \
+  >"$tmp/install2.log" 2>&1 || { cat "$tmp/install2.log"; fail "make install UDEVDIR=... DESTDIR=..."; }
+[ -f "$tmp/dest/etc/udev/rules.d/60-tatami.rules" ] || fail "UDEVDIR/DESTDIR not honoured for the udev rule"
 "$P/bin/tatami" info -d ref: | grep -q 'ref' || fail "installed tatami CLI does not run"
 
 cat >"$tmp/prog.c" <<'C'
