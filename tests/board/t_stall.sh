@@ -6,7 +6,7 @@ vb 60 --stall=reset -- "$TATAMI" info -d usb:
 grep -q "TATAMI_ETIMEOUT" "$TMP/out" || fail "no timeout error"
 for opt in "--stall=tx-high --stall-after=3000" "--stall=tx-low --stall-after=3000" \
            "--stall=reset --stall-after=9000"; do
-  vb 90 $opt -- "$CHECK" -d usb: rw 16384
+  vb 90 $opt -- "$CHECK" -d usb:timeout=100 rw 16384
   [ "$rc" = 2 ] || fail "$opt: expected a device error, got $rc"
   grep -q "TATAMI_ETIMEOUT" "$TMP/out" || fail "$opt: no timeout error"
 done
