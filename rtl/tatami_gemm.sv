@@ -27,6 +27,21 @@
 //    sequencer drives them only when the engine is idle. SRAM read data
 //    arrives one cycle after the address (tatami_sram).
 //  * ev_*: per-cycle performance events for the tile counters.
+//  * en_i: clock enable of the whole engine (streams, array, PEs, FIFOs).
+//    The single-ported board memory (tatami_sram1p) drops it while it serves
+//    a cycle's further port requests. Requests are sampled only in enabled
+//    cycles and their read data is what the engine sees in its next enabled
+//    cycle. Exception: start_i is taken even in a frozen cycle (the engine
+//    is idle then, and the sequencer's pulse must not be lost). done_o is
+//    done_q && en_i; ev_busy/macs/stall_drain count enabled cycles only;
+//    ev_stall_operand is also high in frozen cycles while busy (memory
+//    stalls). With en_i tied to 1 the engine is cycle-identical to before.
+//  * After reset the first enabled cycle must carry no operand (the PE
+//    accumulators clear synchronously in it); the engine's first operand
+//    always comes at least 2 cycles after start_i.
+//  * DW: width of the M/N/K counters (M, N, K < 2**DW; the sequencer's range
+//    checks guarantee M, N, K <= SRAM_BYTES, so AW+1 suffices). DSP: array
+//    products on SB_MAC16 (tatami_mul8x2; needs `define TATAMI_ICE40).
 module tatami_gemm #(
   parameter int R          = 16,
   parameter int C          = 16,
