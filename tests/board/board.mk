@@ -36,13 +36,13 @@ $(VB_CHECK): $(VB_DIR)/vb_check.c $(LIBTATAMI_A) host/include/tatami.h
 	$(CC) $(CSTD_FLAGS) -O2 -g -Ihost/include $< -o $@ $(LIBTATAMI_A) $(LIB_LDLIBS)
 
 # One Verilator model per flavour, each with its own class prefix.
-#   $(1) flavour (rtl|gate)  $(2) sources  $(3) extra flags
+#   $(1) flavour (rtl|gate)  $(2) sources  $(3) extra flags  $(4) make flags of the C++ build
 define VB_MODEL_RULE
 $(BUILD)/vboard/$(1)/Vvb_$(1)__ALL.a: $(2) $(VB_DIR)/board.mk $(wildcard boards/boards.mk) | deps
 	@mkdir -p $(BUILD)/vboard/$(1)
 	nice $(VERILATOR) --cc --build -j $(JOBS) -O3 -Wno-fatal -Wno-lint -Wno-style $(3) \
-	  --top-module icebreaker_top --prefix Vvb_$(1) --Mdir $(BUILD)/vboard/$(1) \
-	  -CFLAGS "-O2 -std=c++17" $(foreach f,$(2),$(abspath $(f))) >$(BUILD)/vboard/$(1)/build.log 2>&1 \
+	  --top-module icebreaker_top --prefix Vvb_$(1) --Mdir $(BUILD)/vboard/$(1) $(4) \
+	  -CFLAGS "-std=c++17" $(foreach f,$(2),$(abspath $(f))) >$(BUILD)/vboard/$(1)/build.log 2>&1 \
 	  || { tail -40 $(BUILD)/vboard/$(1)/build.log; exit 1; }
 	@touch $$@
 $(VB_OBJDIR)/model_$(1).o: $(VB_DIR)/vboard_model.cpp $(VB_DIR)/vboard_board.h $(BUILD)/vboard/$(1)/Vvb_$(1)__ALL.a
@@ -62,7 +62,9 @@ endif
 # take cells_sim.v's default port assignments.
 VB_GATE_SRCS = $(BOARD_NETLIST_icebreaker) boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM)
 ifneq ($(strip $(BOARD_NETLIST_icebreaker)),)
-$(eval $(call VB_MODEL_RULE,gate,$(VB_GATE_SRCS),$(BOARD_SIM_VFLAGS) -DNO_ICE40_DEFAULT_ASSIGNMENTS -Wno-MULTIDRIVEN))
+# The netlist's C++ is large: -O0 compiles it several times faster and
+# simulates about as fast as -Os (measured: 40k cycles in 9.7 s vs 8.6 s).
+$(eval $(call VB_MODEL_RULE,gate,$(VB_GATE_SRCS),$(BOARD_SIM_VFLAGS) -DNO_ICE40_DEFAULT_ASSIGNMENTS -Wno-MULTIDRIVEN -Wno-UNOPTFLAT,-MAKEFLAGS "OPT_FAST=-O0 OPT_SLOW=-O0"))
 VB_GATE_OBJS := $(VB_OBJDIR)/model_gate.o $(BUILD)/vboard/gate/Vvb_gate__ALL.a
 endif
 
