@@ -38,7 +38,12 @@ $(VB_CHECK): $(VB_DIR)/vb_check.c $(LIBTATAMI_A) host/include/tatami.h
 # One Verilator model per flavour, each with its own class prefix.
 #   $(1) flavour (rtl|gate)  $(2) sources  $(3) extra flags  $(4) make flags of the C++ build
 define VB_MODEL_RULE
-$(BUILD)/vboard/$(1)/Vvb_$(1)__ALL.a: $(2) $(VB_DIR)/board.mk $(wildcard boards/boards.mk) | deps
+# the sources and flags, rewritten only when they change (a model built from
+# another netlist or with other parameters is rebuilt)
+$(BUILD)/vboard/$(1)/inputs.txt: FORCE_VB_INPUTS
+	@mkdir -p $$(dir $$@)
+	@echo '$(2) $(3) $(4)' | cmp -s - $$@ || echo '$(2) $(3) $(4)' > $$@
+$(BUILD)/vboard/$(1)/Vvb_$(1)__ALL.a: $(2) $(BUILD)/vboard/$(1)/inputs.txt $(VB_DIR)/board.mk $(wildcard boards/boards.mk) | deps
 	@mkdir -p $(BUILD)/vboard/$(1)
 	nice $(VERILATOR) --cc --build -j $(JOBS) -O3 -Wno-fatal -Wno-lint -Wno-style $(3) \
 	  --top-module icebreaker_top --prefix Vvb_$(1) --Mdir $(BUILD)/vboard/$(1) $(4) \
@@ -77,7 +82,8 @@ $(VB_GATE_BIN): $(VB_COMMON_OBJS) $(VB_GATE_OBJS) $(SIM_VERILATED)
 	@[ -n "$(VB_GATE_OBJS)" ] || { echo "vboard-gate: no netlist (BOARD_NETLIST_icebreaker) to simulate"; exit 1; }
 	g++ -o $@ $(VB_COMMON_OBJS) $(VB_GATE_OBJS) $(SIM_VERILATED) $(VB_LDLIBS)
 
-.PHONY: vboard vboard-gate test-board bench-board
+.PHONY: vboard vboard-gate test-board bench-board FORCE_VB_INPUTS
+FORCE_VB_INPUTS:
 vboard: $(VB_BIN) $(VB_ECHO) $(VB_CHECK) $(TATAMI_CLI)
 vboard-gate: $(VB_GATE_BIN)
 
