@@ -33,9 +33,16 @@
 #define FT_PURGE_TX 2
 #define FT_DATA_8N1 0x0008
 #define FT_CTRL_TIMEOUT_MS 1000u
-/* IN transfers ask for this many packets at once: a 1 KiB READ answer plus
- * framing spans 3 packets; 32 keeps a streaming download in few transfers. */
-#define FT_RX_PACKETS 32u
+/* IN transfers ask for one packet at a time. A bulk IN transfer completes
+ * only when full or on a short packet, and the chip sends a partly filled
+ * packet only when its latency timer expires: with larger transfers the
+ * full packets of the first answers would wait for the last, partial one,
+ * and the host could not send the next READs meanwhile (about 1 ms of dead
+ * link per window of answers; measured on the virtual board, docs/vboard.md:
+ * download efficiency 0.76-0.80 with 16 KiB transfers, 0.96 with 512 bytes).
+ * At 12 Mbaud a packet fills every ~0.4 ms, well above the host's rate of
+ * synchronous transfers. */
+#define FT_RX_PACKETS 1u
 
 struct tatami_ft2232h {
   libusb_context *ctx;
