@@ -85,6 +85,14 @@ struct tatami_sim {
   std::deque<uint8_t> to_tile;  // bytes on their way to the tile
   std::deque<uint8_t> to_host;  // bytes the host has not pulled yet
 
+  // FT2232H model (0 = off): the chip holds bytes from the tile and sends a
+  // 512-byte USB packet (2 status + 510 data bytes) once 510 are buffered, or
+  // whatever it has (maybe nothing) when its latency timer expires; the timer
+  // restarts with every packet. The host is taken to be always polling.
+  uint64_t ftdi_latency = 0;    // latency timer, cycles
+  uint64_t ftdi_deadline = 0;
+  std::deque<uint8_t> chip;     // in the FT2232H, not yet sent to the host
+
   // Link model: 0 = fast valid/ready; else cycles per UART byte (10 bits).
   uint64_t byte_cycles = 0;
   uint64_t rx_timer = 0;        // UART: cycles until the byte in flight lands
@@ -188,11 +196,12 @@ void step(tatami_sim *s, bool rst_n) {
       s->rx_timer = s->byte_cycles;
     }
   }
-  // Tile -> host.
+  // Tile -> host (through the FT2232H's buffer when it is modelled).
+  std::deque<uint8_t> &dst = s->ftdi_latency ? s->chip : s->to_host;
   if (s->byte_cycles == 0) {
     if (tx_fire) {
       s->stats.to_host_bytes++;
-      wire_put(s, s->to_host, tx_data);
+      wire_put(s, dst, tx_data);
     }
   } else {
     if (tx_fire) {
@@ -202,7 +211,18 @@ void step(tatami_sim *s, bool rst_n) {
     } else if (s->tx_inflight && --s->tx_timer == 0) {
       s->tx_inflight = false;
       s->stats.to_host_bytes++;
-      wire_put(s, s->to_host, s->tx_byte);
+      wire_put(s, dst, s->tx_byte);
+    }
+  }
+  if (s->ftdi_latency) {
+    const size_t kPacketData = 510;
+    size_t n = 0;
+    if (s->chip.size() >= kPacketData) n = kPacketData;
+    else if (s->cycles >= s->ftdi_deadline) n = s->chip.size();  // short or status-only packet
+    if (n || s->cycles >= s->ftdi_deadline) {
+      s->to_host.insert(s->to_host.end(), s->chip.begin(), s->chip.begin() + (long)n);
+      s->chip.erase(s->chip.begin(), s->chip.begin() + (long)n);
+      s->ftdi_deadline = s->cycles + s->ftdi_latency;
     }
   }
 }
@@ -243,6 +263,7 @@ void tatami_sim_destroy(tatami_sim *s) {
 void tatami_sim_reset(tatami_sim *s) {
   s->to_tile.clear();
   s->to_host.clear();
+  s->chip.clear();
   s->rx_inflight = s->rx_present = s->tx_inflight = false;
   for (int i = 0; i < 4; i++) step(s, false);
   step(s, true);
@@ -278,7 +299,7 @@ size_t tatami_sim_pull(tatami_sim *s, uint8_t *buf, size_t max) {
 
 int tatami_sim_idle(const tatami_sim *s) {
   return s->model->idle() && s->to_tile.empty() && !s->rx_inflight && !s->rx_present &&
-         !s->tx_inflight;
+         !s->tx_inflight && s->chip.empty();
 }
 
 int tatami_sim_busy(const tatami_sim *s) { return s->model->busy(); }
@@ -286,6 +307,13 @@ int tatami_sim_busy(const tatami_sim *s) { return s->model->busy(); }
 int tatami_sim_counter(const tatami_sim *s, unsigned idx, uint64_t *value) {
   if (idx >= 12 || !value) return -1;
   *value = s->model->counter(idx);
+  return 0;
+}
+
+int tatami_sim_set_ftdi_latency(tatami_sim *s, uint64_t cycles) {
+  if (!s->chip.empty()) return -1;
+  s->ftdi_latency = cycles;
+  s->ftdi_deadline = s->cycles + cycles;
   return 0;
 }
 

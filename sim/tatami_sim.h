@@ -60,6 +60,13 @@ int tatami_sim_counter(const tatami_sim *s, unsigned idx, uint64_t *value);
  * lost (a UART has no flow control). Returns 0 or -1 for bad arguments. */
 int tatami_sim_set_link(tatami_sim *s, uint32_t baud, uint32_t clock_hz);
 
+/* Model the board's FT2232H on the tile -> host side: bytes reach the host in
+ * USB packets of 510 data bytes, or, when fewer are buffered, only when the
+ * chip's latency timer (cycles > 0; 0 turns the model off) expires; the timer
+ * restarts with every packet. The host is taken to poll continuously (as the
+ * usb: driver does while it waits). Returns 0, or -1 while bytes are held. */
+int tatami_sim_set_ftdi_latency(tatami_sim *s, uint64_t cycles);
+
 /* Fault injection on both directions: each byte is, with probability rate,
  * dropped, duplicated or corrupted (one bit flipped), chosen uniformly.
  * A seeded xorshift generator makes runs repeatable. rate in [0, 1). */

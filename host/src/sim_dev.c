@@ -95,6 +95,7 @@ typedef struct sim_opts {
   double faults;
   unsigned long long seed;
   int have_faults;
+  unsigned long ftdi_ms;  /* FT2232H latency timer to model, ms (0: none) */
 } sim_opts;
 
 static int parse_ulong(const char *s, unsigned long long max, unsigned long long *out) {
@@ -173,6 +174,12 @@ static int parse_opts(const char *opts, sim_opts *o) {
       }
       o->faults = r;
       o->have_faults = 1;
+    } else if (!strcmp(key, "ftdi")) {
+      if (parse_ulong(val, 255, &u)) {
+        rc = bad_uri("sim: bad ftdi \"%s\"%s", val, " (want the FT2232H latency timer in ms, 0..255)");
+        goto out;
+      }
+      o->ftdi_ms = (unsigned long)u;
     } else if (!strcmp(key, "seed")) {
       if (parse_ulong(val, UINT64_MAX, &u)) {
         rc = bad_uri("sim: bad seed \"%s\"%s", val, "");
@@ -181,7 +188,7 @@ static int parse_opts(const char *opts, sim_opts *o) {
       o->seed = u;
     } else {
       rc = bad_uri("sim: unknown option \"%s\"%s", key,
-                   " (known: profile, trace, baud, clock, faults, seed)");
+                   " (known: profile, trace, baud, clock, faults, seed, ftdi)");
       goto out;
     }
   }
@@ -272,6 +279,12 @@ int tatami_sim_dev_open(tatami_device *dev, const char *opts) {
   /* clock= sets the simulated tile's clock: cycle counts convert to time
    * (and to link throughput) at this rate, as they would on that board. */
   if (o.have_clock) info.clock_hz = o.clock;
+  /* The board's FT2232H: small answers wait for its latency timer. */
+  if (o.ftdi_ms && tatami_sim_set_ftdi_latency(d->sim, (uint64_t)o.ftdi_ms * info.clock_hz / 1000u)) {
+    sim_free(d);
+    tatami_set_open_error("sim: ftdi=%lu rejected by the simulator", o.ftdi_ms);
+    return TATAMI_EURI;
+  }
   d->wire.chunk = pick_chunk(o.faults, info.max_data);
 
   dev->ops = &sim_ops;

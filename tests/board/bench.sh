@@ -16,7 +16,9 @@ BYTES=${VB_BENCH_BYTES:-65536}
 JOB=${VB_BENCH_JOB:-64 64 64}
 CHECK=$BUILD/tests/board/vb_check
 VB=$BUILD/bin/tatami-vboard
-SIMURI="sim:profile=icebreaker,baud=$VB_BAUD,clock=$VB_CLOCK_HZ"
+# ftdi=1: sim: also models the FT2232H's packet release with the 1 ms latency
+# timer the usb: driver sets (VB_SIM_FTDI=0 compares with the bare UART model).
+SIMURI="sim:profile=icebreaker,baud=$VB_BAUD,clock=$VB_CLOCK_HZ,ftdi=${VB_SIM_FTDI:-1}"
 USBURI="usb:timeout=5000"
 OUT=$BUILD/bench-board
 mkdir -p "$OUT"
