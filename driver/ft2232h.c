@@ -41,8 +41,11 @@
  * link per window of answers; measured on the virtual board, docs/vboard.md:
  * download efficiency 0.76-0.80 with 16 KiB transfers, 0.96 with 512 bytes).
  * At 12 Mbaud a packet fills every ~0.4 ms, well above the host's rate of
- * synchronous transfers. */
+ * synchronous transfers. Larger transfers stay available (config
+ * rx_packets, URI packets=N): the tests use them to strip status bytes at
+ * every packet boundary inside one transfer. */
 #define FT_RX_PACKETS 1u
+#define FT_RX_PACKETS_MAX 64u
 
 struct tatami_ft2232h {
   libusb_context *ctx;
@@ -289,6 +292,11 @@ int tatami_ft2232h_open(const tatami_ft2232h_match *m, const tatami_ft2232h_conf
             "within 3%% (above 6 Mbaud only 8 and 12 Mbaud)", baud);
     return TATAMI_EINVAL;
   }
+  if (cfg && cfg->rx_packets > FT_RX_PACKETS_MAX) {
+    set_msg(msg, msg_len, "%u packets per IN transfer out of range 1..%u", cfg->rx_packets,
+            FT_RX_PACKETS_MAX);
+    return TATAMI_EINVAL;
+  }
   if (latency > 255) {
     set_msg(msg, msg_len, "latency timer %u ms out of range 1..255", latency);
     return TATAMI_EINVAL;
@@ -335,7 +343,7 @@ int tatami_ft2232h_open(const tatami_ft2232h_match *m, const tatami_ft2232h_conf
   snprintf(h->where, sizeof h->where, "bus %u port %s serial %s", bus, path,
            serial[0] ? serial : "(none)");
   h->packet = psize > 2 ? (size_t)psize : 512;
-  h->rx_cap = h->packet * FT_RX_PACKETS;
+  h->rx_cap = h->packet * (cfg && cfg->rx_packets ? cfg->rx_packets : FT_RX_PACKETS);
   h->rx = malloc(h->rx_cap);
   if (!h->rx) {
     tatami_ft2232h_close(h);

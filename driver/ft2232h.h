@@ -55,6 +55,7 @@ typedef struct tatami_ft2232h_match {
 typedef struct tatami_ft2232h_config {
   uint32_t baud;         /* 0: TATAMI_FT2232H_DEFAULT_BAUD */
   unsigned latency_ms;   /* 1..255; 0: TATAMI_FT2232H_DEFAULT_LATENCY_MS */
+  unsigned rx_packets;   /* max-size packets per IN transfer, 1..64; 0: 1 (see ft2232h.c) */
 } tatami_ft2232h_config;
 
 typedef struct tatami_ft2232h tatami_ft2232h;

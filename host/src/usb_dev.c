@@ -7,7 +7,7 @@
  *   usb:                       the only FT2232H board connected
  *   usb:serial=FT4ABCDE        by USB serial number
  *   usb:bus=1,port=2           by bus and port (port=1.4: a path through hubs)
- *   options: vid=0x0403,pid=0x6010  baud=12000000  timeout=MS  latency=MS
+ *   options: vid=0x0403,pid=0x6010  baud=12000000  timeout=MS  latency=MS  packets=N
  *
  * "Nothing more will come" (the byte link's 0) is wall-clock quiet: no data
  * byte for timeout ms. The transport then retransmits, and gives up with
@@ -96,7 +96,7 @@ static const tatami_backend_ops usb_ops = {
 typedef struct usb_opts {
   char serial[128];
   char port[32];
-  unsigned long long bus, vid, pid, baud, timeout, latency;
+  unsigned long long bus, vid, pid, baud, timeout, latency, packets;
 } usb_opts;
 
 static int parse_num(const char *s, unsigned long long lo, unsigned long long hi,
@@ -179,12 +179,15 @@ static int parse_opts(const char *opts, usb_opts *o) {
     } else if (!strcmp(key, "timeout")) {
       if (parse_num(val, 1, 600000, &o->timeout))
         rc = bad_uri("usb: bad timeout \"%s\"%s", val, " (want milliseconds, 1..600000)");
+    } else if (!strcmp(key, "packets")) {
+      if (parse_num(val, 1, 64, &o->packets))
+        rc = bad_uri("usb: bad packets \"%s\"%s", val, " (want 512-byte packets per IN transfer, 1..64)");
     } else if (!strcmp(key, "latency")) {
       if (parse_num(val, 1, 255, &o->latency))
         rc = bad_uri("usb: bad latency \"%s\"%s", val, " (want milliseconds, 1..255)");
     } else {
       rc = bad_uri("usb: unknown option \"%s\"%s", key,
-                   " (known: serial, bus, port, vid, pid, baud, timeout, latency)");
+                   " (known: serial, bus, port, vid, pid, baud, timeout, latency, packets)");
     }
   }
   free(copy);
@@ -205,7 +208,8 @@ int tatami_usb_open(tatami_device *dev, const char *opts) {
                             .serial = o.serial[0] ? o.serial : NULL,
                             .bus = (uint8_t)o.bus,
                             .port = o.port[0] ? o.port : NULL};
-  tatami_ft2232h_config cfg = {.baud = (uint32_t)o.baud, .latency_ms = (unsigned)o.latency};
+  tatami_ft2232h_config cfg = {.baud = (uint32_t)o.baud, .latency_ms = (unsigned)o.latency,
+                               .rx_packets = (unsigned)o.packets};
   char msg[768];
   rc = tatami_ft2232h_open(&m, &cfg, &d->ft, msg, sizeof msg);
   if (rc) {
