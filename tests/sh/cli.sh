@@ -37,8 +37,18 @@ for l in lines:
 assert (256, 256, 256) in shapes and (16, 16, 16) in shapes and (64, 64, 64) in shapes, shapes
 PY
 
+# The board's tile over a modelled UART + FT2232H (packets, latency timer):
+# results still right, and the whole job costs more cycles than over the bare
+# UART (answers shorter than 510 bytes wait for the latency timer).
+$T selftest -d "check:sim:profile=icebreaker,baud=12000000,clock=36000000,ftdi=1" --count 4 --seed 3 \
+  || fail "selftest on sim: with the FT2232H model"
+job() { $T bench --json --link-bytes 4096 -d "sim:profile=icebreaker,baud=12000000,clock=36000000$1" 2>/dev/null |
+        python3 -c 'import json,sys; print([r for r in map(json.loads, sys.stdin) if r.get("op")=="gemm" and r["m"]==16][0]["job_cycles"])'; }
+bare=$(job "") ; ftdi=$(job ",ftdi=1")
+[ "$ftdi" -gt "$bare" ] || fail "FT2232H model: job cycles $ftdi not above the bare UART's $bare"
+
 # Bad usage: non-zero exit, a message, no crash.
-for args in "gemm 0 4 4" "gemm 4 4" "gemm x 4 4" "frobnicate" "info -d nosuch:" "info -d sim:profile=nope"; do
+for args in "gemm 0 4 4" "gemm 4 4" "gemm x 4 4" "frobnicate" "info -d nosuch:" "info -d sim:profile=nope" "info -d sim:ftdi=300"; do
   set +e; msg=$($T $args 2>&1); rc=$?; set -e
   [ $rc -ne 0 ] && [ $rc -lt 128 ] || fail "'tatami $args' exit status $rc"
   [ -n "$msg" ] || fail "'tatami $args' printed no message"
