@@ -8,7 +8,8 @@
 // ports (random unaligned addresses over the whole space, around a moving
 // hot spot and across the wrap, random byte enables); while en_o=0 it is
 // frozen and drives garbage on every request input (the wrapper must have
-// latched what it needs). It checks that en_o drops for exactly k-1 clocks
+// latched what it needs), or in some segments holds them as the frozen
+// engine does. It checks that en_o drops for exactly k-1 clocks
 // after an enabled cycle with k requests and that en_o does not depend
 // combinationally on the requests. Sequencer-like phases (at most one
 // request per cycle, rc held while idle) check that en_o never drops.
@@ -65,6 +66,7 @@ struct Dut {
   uint32_t init_next = 0;                // INIT: next write address / W
   uint32_t hot = 0;                      // hot spot for colliding addresses
   unsigned p_req = 50;                   // RANDOM: request probability, %
+  bool hold_when_frozen = false;         // frozen client holds its inputs (else garbage)
   uint64_t n_en = 0, n_stall = 0, n_reads = 0, n_writes = 0, n_multi = 0;
 
   uint64_t mask() const { return w == 8 ? ~0ull : (1ull << (8 * w)) - 1; }
@@ -114,7 +116,7 @@ struct Dut {
             (unsigned long long)cycle, stall_left);
       stall_left--;
       n_stall++;
-      drive_garbage();
+      if (!hold_when_frozen) drive_garbage();
       top->eval();
       CHECK(*en_o == en, "%s cycle %llu: en_o follows the requests combinationally", name,
             (unsigned long long)cycle);
@@ -257,9 +259,11 @@ int main(int argc, char **argv) {
     Mode m = seg() % 3 == 0 ? SEQUENCER : RANDOM;
     long len = 200 + (long)(seg() % 3000);
     unsigned p = (unsigned)(10 + seg() % 91);
+    bool hold = seg() % 2 == 0;
     for (auto &d : duts) {
       d.mode = m;
       d.p_req = p;
+      d.hold_when_frozen = hold;
     }
     for (long c = 0; c < len; c++) {
       for (auto &d : duts) d.step();
