@@ -2,6 +2,7 @@
  * tensors and the host-side checks in front of every backend. */
 #include "device.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,22 @@ void tatami_set_open_error(const char *fmt, ...) {
   vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
   memcpy(open_error, buf, sizeof buf);
+}
+
+int tatami_uri_bad(const char *fmt, const char *a, const char *b) {
+  tatami_set_open_error(fmt, a, b);
+  return TATAMI_EURI;
+}
+
+int tatami_uri_num(const char *s, unsigned long long lo, unsigned long long hi,
+                   unsigned long long *out) {
+  char *end;
+  if (!*s || *s == '-' || *s == '+') return -1;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 0);
+  if (errno || *end || v < lo || v > hi) return -1;
+  *out = v;
+  return 0;
 }
 
 const char *tatami_open_error(void) { return open_error; }

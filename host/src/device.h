@@ -47,4 +47,11 @@ int tatami_usb_open(tatami_device *dev, const char *opts);
 
 void tatami_set_open_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* URI option helpers shared by the backends' option parsers. */
+/* Record the open error fmt(a, b) and return TATAMI_EURI. */
+int tatami_uri_bad(const char *fmt, const char *a, const char *b);
+/* An unsigned integer (decimal, 0x hex or 0 octal, no sign) in [lo, hi]: 0, else -1. */
+int tatami_uri_num(const char *s, unsigned long long lo, unsigned long long hi,
+                   unsigned long long *out);
+
 #endif

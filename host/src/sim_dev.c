@@ -98,21 +98,6 @@ typedef struct sim_opts {
   unsigned long ftdi_ms;  /* FT2232H latency timer to model, ms (0: none) */
 } sim_opts;
 
-static int parse_ulong(const char *s, unsigned long long max, unsigned long long *out) {
-  char *end;
-  if (!*s || *s == '-' || *s == '+') return -1;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 0);
-  if (errno || *end || v > max) return -1;
-  *out = v;
-  return 0;
-}
-
-static int bad_uri(const char *fmt, const char *a, const char *b) {
-  tatami_set_open_error(fmt, a, b);
-  return TATAMI_EURI;
-}
-
 static int parse_opts(const char *opts, sim_opts *o) {
   memset(o, 0, sizeof *o);
   strcpy(o->profile, "sim");
@@ -126,13 +111,13 @@ static int parse_opts(const char *opts, sim_opts *o) {
    * hide them, so check first. */
   size_t len = strlen(copy);
   if (copy[0] == ',' || copy[len - 1] == ',' || strstr(copy, ",,")) {
-    rc = bad_uri("sim: empty option in \"%s\"%s", opts, "");
+    rc = tatami_uri_bad("sim: empty option in \"%s\"%s", opts, "");
     goto out;
   }
   for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
     char *eq = strchr(item, '=');
     if (!eq || eq == item) {
-      rc = bad_uri("sim: option \"%s\" is not key=value%s", item, "");
+      rc = tatami_uri_bad("sim: option \"%s\" is not key=value%s", item, "");
       goto out;
     }
     *eq = '\0';
@@ -140,26 +125,26 @@ static int parse_opts(const char *opts, sim_opts *o) {
     unsigned long long u;
     if (!strcmp(key, "profile")) {
       if (!*val || strlen(val) >= sizeof o->profile) {
-        rc = bad_uri("sim: bad profile \"%s\"%s", val, "");
+        rc = tatami_uri_bad("sim: bad profile \"%s\"%s", val, "");
         goto out;
       }
       strcpy(o->profile, val);
     } else if (!strcmp(key, "trace")) {
       if (!*val || strlen(val) >= sizeof o->trace) {
-        rc = bad_uri("sim: bad trace file name \"%s\"%s", val, "");
+        rc = tatami_uri_bad("sim: bad trace file name \"%s\"%s", val, "");
         goto out;
       }
       strcpy(o->trace, val);
     } else if (!strcmp(key, "baud")) {
-      if (parse_ulong(val, UINT32_MAX, &u)) {
-        rc = bad_uri("sim: bad baud \"%s\"%s", val, " (want an integer rate, 0 = no UART)");
+      if (tatami_uri_num(val, 0, UINT32_MAX, &u)) {
+        rc = tatami_uri_bad("sim: bad baud \"%s\"%s", val, " (want an integer rate, 0 = no UART)");
         goto out;
       }
       o->baud = (unsigned long)u;
       o->have_baud = 1;
     } else if (!strcmp(key, "clock")) {
-      if (parse_ulong(val, UINT32_MAX, &u) || u == 0) {
-        rc = bad_uri("sim: bad clock \"%s\"%s", val, " (want Hz, > 0)");
+      if (tatami_uri_num(val, 0, UINT32_MAX, &u) || u == 0) {
+        rc = tatami_uri_bad("sim: bad clock \"%s\"%s", val, " (want Hz, > 0)");
         goto out;
       }
       o->clock = (unsigned long)u;
@@ -169,25 +154,25 @@ static int parse_opts(const char *opts, sim_opts *o) {
       errno = 0;
       double r = strtod(val, &end);
       if (!*val || errno || *end || !(r >= 0.0 && r < 1.0)) {
-        rc = bad_uri("sim: bad faults \"%s\"%s", val, " (want a rate in [0, 1))");
+        rc = tatami_uri_bad("sim: bad faults \"%s\"%s", val, " (want a rate in [0, 1))");
         goto out;
       }
       o->faults = r;
       o->have_faults = 1;
     } else if (!strcmp(key, "ftdi")) {
-      if (parse_ulong(val, 255, &u)) {
-        rc = bad_uri("sim: bad ftdi \"%s\"%s", val, " (want the FT2232H latency timer in ms, 0..255)");
+      if (tatami_uri_num(val, 0, 255, &u)) {
+        rc = tatami_uri_bad("sim: bad ftdi \"%s\"%s", val, " (want the FT2232H latency timer in ms, 0..255)");
         goto out;
       }
       o->ftdi_ms = (unsigned long)u;
     } else if (!strcmp(key, "seed")) {
-      if (parse_ulong(val, UINT64_MAX, &u)) {
-        rc = bad_uri("sim: bad seed \"%s\"%s", val, "");
+      if (tatami_uri_num(val, 0, UINT64_MAX, &u)) {
+        rc = tatami_uri_bad("sim: bad seed \"%s\"%s", val, "");
         goto out;
       }
       o->seed = u;
     } else {
-      rc = bad_uri("sim: unknown option \"%s\"%s", key,
+      rc = tatami_uri_bad("sim: unknown option \"%s\"%s", key,
                    " (known: profile, trace, baud, clock, faults, seed, ftdi)");
       goto out;
     }
@@ -223,7 +208,7 @@ int tatami_sim_dev_open(tatami_device *dev, const char *opts) {
     size_t used = strlen(list);
     snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
   }
-  if (!known) return bad_uri("sim: unknown profile \"%s\" (built-in profiles: %s)", o.profile, list);
+  if (!known) return tatami_uri_bad("sim: unknown profile \"%s\" (built-in profiles: %s)", o.profile, list);
 
   sim_dev *d = calloc(1, sizeof *d);
   if (!d) return TATAMI_ENOMEM;

@@ -14,7 +14,6 @@
  * TATAMI_ETIMEOUT after its rounds. A bitstream built for another baud rate
  * therefore fails cleanly (garbled bytes never pass the CRC), with a message
  * that names the baud rate. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,17 +98,6 @@ typedef struct usb_opts {
   unsigned long long bus, vid, pid, baud, timeout, latency, packets;
 } usb_opts;
 
-static int parse_num(const char *s, unsigned long long lo, unsigned long long hi,
-                     unsigned long long *out) {
-  char *end;
-  if (!*s || *s == '-' || *s == '+') return -1;
-  errno = 0;
-  unsigned long long v = strtoull(s, &end, 0);
-  if (errno || *end || v < lo || v > hi) return -1;
-  *out = v;
-  return 0;
-}
-
 /* "2" or "1.4.3": port numbers 1..255, at most 7 levels. */
 static int valid_port(const char *s) {
   int digits = 0, levels = 1;
@@ -130,11 +118,6 @@ static int valid_port(const char *s) {
   }
 }
 
-static int bad_uri(const char *fmt, const char *a, const char *b) {
-  tatami_set_open_error(fmt, a, b);
-  return TATAMI_EURI;
-}
-
 static int parse_opts(const char *opts, usb_opts *o) {
   memset(o, 0, sizeof *o);
   o->baud = TATAMI_FT2232H_DEFAULT_BAUD;
@@ -142,7 +125,7 @@ static int parse_opts(const char *opts, usb_opts *o) {
   if (!opts || !*opts) return 0;
   size_t len = strlen(opts);
   if (opts[0] == ',' || opts[len - 1] == ',' || strstr(opts, ",,"))
-    return bad_uri("usb: empty option in \"%s\"%s", opts, "");
+    return tatami_uri_bad("usb: empty option in \"%s\"%s", opts, "");
   char *copy = strdup(opts);
   if (!copy) return TATAMI_ENOMEM;
   int rc = 0;
@@ -150,7 +133,7 @@ static int parse_opts(const char *opts, usb_opts *o) {
   for (char *item = strtok_r(copy, ",", &save); item && !rc; item = strtok_r(NULL, ",", &save)) {
     char *eq = strchr(item, '=');
     if (!eq || eq == item) {
-      rc = bad_uri("usb: option \"%s\" is not key=value%s", item,
+      rc = tatami_uri_bad("usb: option \"%s\" is not key=value%s", item,
                    " (e.g. usb:serial=FT4ABCDE or usb:bus=1,port=2)");
       break;
     }
@@ -158,35 +141,35 @@ static int parse_opts(const char *opts, usb_opts *o) {
     const char *key = item, *val = eq + 1;
     if (!strcmp(key, "serial")) {
       if (!*val || strlen(val) >= sizeof o->serial)
-        rc = bad_uri("usb: bad serial \"%s\"%s", val, "");
+        rc = tatami_uri_bad("usb: bad serial \"%s\"%s", val, "");
       else strcpy(o->serial, val);
     } else if (!strcmp(key, "port")) {
       if (strlen(val) >= sizeof o->port || !valid_port(val))
-        rc = bad_uri("usb: bad port \"%s\"%s", val, " (want a port number 1..255, or a path "
+        rc = tatami_uri_bad("usb: bad port \"%s\"%s", val, " (want a port number 1..255, or a path "
                      "such as 1.4)");
       else strcpy(o->port, val);
     } else if (!strcmp(key, "bus")) {
-      if (parse_num(val, 1, 255, &o->bus))
-        rc = bad_uri("usb: bad bus \"%s\"%s", val, " (want 1..255)");
+      if (tatami_uri_num(val, 1, 255, &o->bus))
+        rc = tatami_uri_bad("usb: bad bus \"%s\"%s", val, " (want 1..255)");
     } else if (!strcmp(key, "vid") || !strcmp(key, "pid")) {
-      if (parse_num(val, 1, 0xFFFF, key[0] == 'v' ? &o->vid : &o->pid))
-        rc = bad_uri("usb: bad USB id \"%s\"%s", val, " (want 0x0001..0xffff, e.g. vid=0x0403)");
+      if (tatami_uri_num(val, 1, 0xFFFF, key[0] == 'v' ? &o->vid : &o->pid))
+        rc = tatami_uri_bad("usb: bad USB id \"%s\"%s", val, " (want 0x0001..0xffff, e.g. vid=0x0403)");
     } else if (!strcmp(key, "baud")) {
-      if (parse_num(val, 1, UINT32_MAX, &o->baud) ||
+      if (tatami_uri_num(val, 1, UINT32_MAX, &o->baud) ||
           tatami_ft2232h_baud_divisor((uint32_t)o->baud, NULL, NULL, NULL) != 0)
-        rc = bad_uri("usb: bad baud \"%s\"%s", val, " (the FT2232H runs 1200..12000000 baud "
+        rc = tatami_uri_bad("usb: bad baud \"%s\"%s", val, " (the FT2232H runs 1200..12000000 baud "
                      "within 3%; above 6 Mbaud only 8000000 and 12000000)");
     } else if (!strcmp(key, "timeout")) {
-      if (parse_num(val, 1, 600000, &o->timeout))
-        rc = bad_uri("usb: bad timeout \"%s\"%s", val, " (want milliseconds, 1..600000)");
+      if (tatami_uri_num(val, 1, 600000, &o->timeout))
+        rc = tatami_uri_bad("usb: bad timeout \"%s\"%s", val, " (want milliseconds, 1..600000)");
     } else if (!strcmp(key, "packets")) {
-      if (parse_num(val, 1, 64, &o->packets))
-        rc = bad_uri("usb: bad packets \"%s\"%s", val, " (want 512-byte packets per IN transfer, 1..64)");
+      if (tatami_uri_num(val, 1, 64, &o->packets))
+        rc = tatami_uri_bad("usb: bad packets \"%s\"%s", val, " (want 512-byte packets per IN transfer, 1..64)");
     } else if (!strcmp(key, "latency")) {
-      if (parse_num(val, 1, 255, &o->latency))
-        rc = bad_uri("usb: bad latency \"%s\"%s", val, " (want milliseconds, 1..255)");
+      if (tatami_uri_num(val, 1, 255, &o->latency))
+        rc = tatami_uri_bad("usb: bad latency \"%s\"%s", val, " (want milliseconds, 1..255)");
     } else {
-      rc = bad_uri("usb: unknown option \"%s\"%s", key,
+      rc = tatami_uri_bad("usb: unknown option \"%s\"%s", key,
                    " (known: serial, bus, port, vid, pid, baud, timeout, latency, packets)");
     }
   }
