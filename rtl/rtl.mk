@@ -34,6 +34,7 @@ YOSYS_CELLS_SIM := /usr/share/yosys/ice40/cells_sim.v
 ICE40_SIM := -DTATAMI_ICE40 -DNO_ICE40_DEFAULT_ASSIGNMENTS -Wno-lint -Wno-style $(YOSYS_CELLS_SIM)
 TB_VFLAGS_tb_mul8x2  := $(ICE40_SIM)
 TB_VFLAGS_tb_gemm_en := $(ICE40_SIM)
+TB_VFLAGS_tb_gemm1p  := $(ICE40_SIM)
 TB_VFLAGS_tb_sram1p  := $(ICE40_SIM)
 
 define RTL_TB_RULE

@@ -78,6 +78,7 @@ module tatami_array #(
     for (genvar c = 0; c < C; c = c + 2) begin : g_mpair
       if (c + 1 < C) begin : g_pair
         tatami_mul8x2 #(.DSP(DSP)) u_mul (
+          .clk_i, .en_i,
           .a0_i (a_w[r][c]),   .b0_i (b_w[r][c]),
           .a1_i (a_w[r][c+1]), .b1_i (b_w[r][c+1]),
           .p0_o (prod_w[r][c]), .p1_o (prod_w[r][c+1])
@@ -85,6 +86,7 @@ module tatami_array #(
       end else begin : g_single   // odd C (DSP=0 only): last column alone
         logic [15:0] unused_p1;
         tatami_mul8x2 #(.DSP(1'b0)) u_mul (
+          .clk_i, .en_i,
           .a0_i (a_w[r][c]), .b0_i (b_w[r][c]),
           .a1_i (8'h00),     .b1_i (8'h00),
           .p0_o (prod_w[r][c]), .p1_o (unused_p1)

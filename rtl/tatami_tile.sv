@@ -15,8 +15,11 @@ module tatami_tile #(
   parameter int MEM = 0,              // scratchpad: 0 multi-port (tatami_sram), 1 single-port on
                                       // 4 SB_SPRAM256KA, 2 single-port on inferred RAM (EBR)
   parameter bit DSP = 1'b0,           // 1: array products on SB_MAC16 (8x8 dual mode)
-  parameter int DW = 24               // engine dimension counters (validated M,N,K <= SRAM_BYTES,
+  parameter int DW = 24,              // engine dimension counters (validated M,N,K <= SRAM_BYTES,
                                       // so AW+1 bits suffice)
+  parameter int ENGINE = 0            // GEMM engine: 0 tatami_gemm (streams operands through
+                                      // several ports), 1 tatami_gemm1p (operand panels in
+                                      // block RAM, one memory access per clock; W = 4, R, C <= 4)
 ) (
   input  logic clk_i, input logic rst_ni,
   input  logic [7:0] rx_data_i, input logic rx_valid_i, output logic rx_ready_o,
@@ -122,19 +125,29 @@ module tatami_tile #(
   logic [8*W-1:0] g_w_data;
   logic [W-1:0]   g_w_be;
 
-  tatami_gemm #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .DW(DW), .DSP(DSP)) u_gemm (
-    .clk_i, .rst_ni, .en_i(g_en),
-    .start_i(g_start), .a_addr_i(g_a), .b_addr_i(g_b), .c_addr_i(g_c),
-    .m_i(g_m), .n_i(g_n), .k_i(g_k), .lda_i(g_lda), .ldb_i(g_ldb), .ldc_i(g_ldc),
-    .trans_a_i(g_trans_a), .trans_b_i(g_trans_b), .accumulate_i(g_acc),
-    .busy_o(g_busy), .done_o(g_done),
-    .ev_busy_o(ev_busy), .ev_macs_o(ev_macs),
-    .ev_stall_operand_o(ev_stall_operand), .ev_stall_drain_o(ev_stall_drain),
-    .ra_en_o(g_ra_en), .ra_addr_o(g_ra_addr), .ra_data_i(ra_data),
-    .rb_en_o(g_rb_en), .rb_addr_o(g_rb_addr), .rb_data_i(rb_data),
-    .rc_en_o(g_rc_en), .rc_addr_o(g_rc_addr), .rc_data_i(rc_data),
-    .w_en_o (g_w_en),  .w_addr_o (g_w_addr),  .w_data_o (g_w_data), .w_be_o(g_w_be)
-  );
+// Both engines have the same ports (the tatami_gemm port contract).
+`define TATAMI_TILE_GEMM(MOD) \
+    MOD #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .DW(DW), .DSP(DSP)) u_gemm ( \
+      .clk_i, .rst_ni, .en_i(g_en), \
+      .start_i(g_start), .a_addr_i(g_a), .b_addr_i(g_b), .c_addr_i(g_c), \
+      .m_i(g_m), .n_i(g_n), .k_i(g_k), .lda_i(g_lda), .ldb_i(g_ldb), .ldc_i(g_ldc), \
+      .trans_a_i(g_trans_a), .trans_b_i(g_trans_b), .accumulate_i(g_acc), \
+      .busy_o(g_busy), .done_o(g_done), \
+      .ev_busy_o(ev_busy), .ev_macs_o(ev_macs), \
+      .ev_stall_operand_o(ev_stall_operand), .ev_stall_drain_o(ev_stall_drain), \
+      .ra_en_o(g_ra_en), .ra_addr_o(g_ra_addr), .ra_data_i(ra_data), \
+      .rb_en_o(g_rb_en), .rb_addr_o(g_rb_addr), .rb_data_i(rb_data), \
+      .rc_en_o(g_rc_en), .rc_addr_o(g_rc_addr), .rc_data_i(rc_data), \
+      .w_en_o (g_w_en),  .w_addr_o (g_w_addr),  .w_data_o (g_w_data), .w_be_o(g_w_be) \
+    );
+  if (ENGINE == 0) begin : g_gemm
+    `TATAMI_TILE_GEMM(tatami_gemm)
+  end else if (ENGINE == 1) begin : g_gemm1p
+    `TATAMI_TILE_GEMM(tatami_gemm1p)
+  end else begin : g_bad_engine
+    tatami_tile_needs_ENGINE_0_or_1 u_fail ();
+  end
+`undef TATAMI_TILE_GEMM
 
   // ------------------------------------------------------------ sequencer
   logic           s_rd_en, s_wr_en, seq_idle;

@@ -11,6 +11,7 @@ module hx8k_top #(
   parameter int BAUD = 12000000,
   parameter int MEM = 2,
   parameter int DSP = 0,
+  parameter int ENGINE = 0,         // tatami_gemm
   parameter int DW = 24,
   parameter int R = 2,
   parameter int C = 2,
@@ -48,7 +49,7 @@ module hx8k_top #(
   tatami_board #(
     .R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .PROFILE(2),
     .TILE_X(0), .TILE_Y(0), .CREDITS(CREDITS), .RX_TIMEOUT(RX_TIMEOUT), .CNT_W(CNT_W),
-    .MEM(MEM), .DSP(DSP), .DW(DW), .CLOCK_HZ(CLOCK_HZ), .BAUD(BAUD), .LOOPBACK(LOOPBACK)
+    .MEM(MEM), .DSP(DSP), .DW(DW), .ENGINE(ENGINE), .CLOCK_HZ(CLOCK_HZ), .BAUD(BAUD), .LOOPBACK(LOOPBACK)
   ) u_board (
     .clk_i(clk), .rst_ni(rst_n), .uart_rx_i(RX), .uart_tx_o(TX),
     .led_idle_o(idle), .led_busy_o(busy), .led_error_o(error)

@@ -1,0 +1,583 @@
+// GEMM engine for a single-ported scratchpad (the board profiles): the same
+// descriptor, port contract and results as tatami_gemm, built for a memory
+// that serves one W=4-byte access per clock.
+//
+// WHY A SECOND ENGINE. An R x C array needs R + C operand bytes per cycle;
+// one 4-byte port gives 4. tatami_gemm streams both operands from memory for
+// every tile, so on the board it waits on the port half the time, and its
+// transpose blocks, FIFOs and systolic skew registers cost ~4,500 logic cells
+// of the UP5K's 5,280. This engine keeps operands in two PANELS in block RAM
+// (EBR) instead: panel A holds op(A) rows i0..i0+R-1 for a chunk of up to KP
+// k values, panel B op(B) columns j0..j0+C-1 for the same chunk. The array
+// reads both panels at full rate (one k per cycle), so the port only has to
+// bring each panel in once per pass, and A is reused across a whole row of
+// output tiles.
+//
+// PASSES. The output is walked as passes (i-block, j-block, k-chunk), k-chunk
+// innermost: chunk length kl = min(KP, K - kc*KP). A pass needs a new A panel
+// when its (i-block, k-chunk) differs from the previous pass's, a new B panel
+// when its (j-block, k-chunk) does. The accumulators are zero when a tile's
+// first chunk starts (cleared at start_i and by each drain) and are drained
+// (written to C, added to old C with accumulate) after its last chunk.
+//
+// FILLS trail the array in place. Panel lane l is a KP/4 x 32-bit RAM (word g
+// = k values 4g..4g+3, one byte each; two SB_RAM40_4K per lane at KP=1024).
+// A fill reads the operand either
+//  * lane-contiguous (trans_a for A, !trans_b for B): one access = the lanes'
+//    bytes at one k (address + k*ld), written as byte k&3 of word k>>2 in
+//    every lane; or
+//  * k-contiguous (the other cases): one access = 4 consecutive k of one lane
+//    (address + lane*ld + 4g), written as word g of that lane;
+// either way one access per k per panel on average. The fill for the next
+// pass overwrites a word only after the array has read it for the last time
+// in the current pass, so one panel per operand suffices and the port fills
+// the next B panel while the array computes on the current one. The array
+// waits for a word of the pass it computes until that word has been written.
+//
+// ARRAY. The R x C products of lane bytes (broadcast: a row's A byte goes to
+// all its PEs, no systolic skew) come from tatami_mul8x2 pairs with PIPE=1
+// (on the UP5K the SB_MAC16's own operand and product registers), then one
+// 32-bit accumulator per PE. Step pipeline: issue (panel RAM read) -> byte
+// select into the multiplier registers -> product register -> accumulate.
+//
+// DRAIN. One int32 per access (W = 4): the accumulator of (r, c) through a
+// mux to the write port at c + 4*((i0+r)*ldc + j0+c), rows >= M and columns
+// >= N skipped; with accumulate each value is first read (rc port), then
+// written with the sum in the next enabled cycle. The drain has the port to
+// itself and the array waits for it (its accumulators are busy).
+//
+// CYCLES (enabled): about (K + 4 + D) per tile, D = vr*vc drain accesses
+// (twice with accumulate), plus one A panel load (K accesses, partly hidden)
+// per R-row block; the first pass waits for its fills. Multi-chunk GEMMs
+// (K > KP) refill both panels every pass: about 2K per tile.
+//
+// PORT CONTRACT: as tatami_gemm (start_i pulse latched even in a frozen
+// cycle; busy_o from the next cycle until done_o; done_o = done_q && en_i,
+// one cycle after the last C write was issued; every request and event only
+// in enabled cycles; ev_stall_operand_o also high in frozen cycles while
+// busy; read data is what the engine sees in its next enabled cycle). At most
+// ONE of ra/rc/w is requested per cycle (rb never), so tatami_sram1p never
+// has to freeze the engine. ev_stall_drain_o counts drain cycles (the array
+// always waits for them here).
+//
+// Needs W = 4, 1 <= R, C <= 4, KP a power of two >= 8. DSP: products on
+// SB_MAC16 (`define TATAMI_ICE40).
+module tatami_gemm1p #(
+  parameter int R          = 4,
+  parameter int C          = 4,
+  parameter int SRAM_BYTES = 1 << 17,
+  parameter int W          = 4,
+  parameter int DW         = 18,
+  parameter bit DSP        = 1'b0,
+  parameter int KP         = 1024,          // panel depth: k values per chunk
+  localparam int AW        = $clog2(SRAM_BYTES),
+  localparam int MW        = $clog2(R * C + 1)
+) (
+  input  logic           clk_i,
+  input  logic           rst_ni,
+  input  logic           en_i,
+
+  input  logic           start_i,
+  input  logic [AW-1:0]  a_addr_i,
+  input  logic [AW-1:0]  b_addr_i,
+  input  logic [AW-1:0]  c_addr_i,
+  // validated by the sequencer: M, N, K < 2**DW; strides act modulo SRAM_BYTES
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  logic [23:0]    m_i,
+  input  logic [23:0]    n_i,
+  input  logic [23:0]    k_i,
+  input  logic [31:0]    lda_i,
+  input  logic [31:0]    ldb_i,
+  input  logic [31:0]    ldc_i,
+  /* verilator lint_on UNUSEDSIGNAL */
+  input  logic           trans_a_i,
+  input  logic           trans_b_i,
+  input  logic           accumulate_i,
+  output logic           busy_o,
+  output logic           done_o,
+
+  output logic           ev_busy_o,
+  output logic [MW-1:0]  ev_macs_o,
+  output logic           ev_stall_operand_o,
+  output logic           ev_stall_drain_o,
+
+  output logic           ra_en_o,
+  output logic [AW-1:0]  ra_addr_o,
+  input  logic [8*W-1:0] ra_data_i,
+  output logic           rb_en_o,
+  output logic [AW-1:0]  rb_addr_o,
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  logic [8*W-1:0] rb_data_i,          // unused: one port is enough
+  /* verilator lint_on UNUSEDSIGNAL */
+  output logic           rc_en_o,
+  output logic [AW-1:0]  rc_addr_o,
+  input  logic [8*W-1:0] rc_data_i,
+  output logic           w_en_o,
+  output logic [AW-1:0]  w_addr_o,
+  output logic [8*W-1:0] w_data_o,
+  output logic [W-1:0]   w_be_o
+);
+  localparam int NW  = KP / 4;               // panel words per lane
+  localparam int GW  = $clog2(NW);           // word index
+  localparam int KW  = $clog2(KP + 1);       // chunk length / step counter
+  localparam int NE  = R * C;                // PEs
+  localparam int NP  = (NE + 1) / 2;         // multiplier pairs
+  localparam int VRW = $clog2(R + 1);
+  localparam int VCW = $clog2(C + 1);
+  localparam int RW  = (R > 1) ? $clog2(R) : 1;
+  localparam int CW  = (C > 1) ? $clog2(C) : 1;
+  localparam int KPL = $clog2(KP);
+  localparam int EW  = (NE > 1) ? $clog2(NE) : 1;
+  localparam logic [DW-1:0] KP_DW = DW'(KP);
+  localparam logic [DW-1:0] R_DW  = DW'(R);
+  localparam logic [DW-1:0] C_DW  = DW'(C);
+
+  if (W != 4 || R < 1 || R > 4 || C < 1 || C > 4 || KP < 8 || (KP & (KP - 1)) != 0
+      || DW <= KW) begin : g_bad_param
+    tatami_gemm1p_needs_W_4_R_C_1_to_4_KP_pow2 u_fail ();
+  end
+
+  // ---------------------------------------------------------------- descriptor
+  logic          run_q, done_q;
+  logic [AW-1:0] b0_q, lda_q, ldb_q, ldc4_q;
+  logic [DW-1:0] n_q, k_q;
+  logic          ta_q, tb_q, acc_q;
+  logic          kmulti, nmulti;             // K > KP, N > C: every pass refills B (and A)
+
+  // Strides of the two panels in address space. Lane-contiguous panels step
+  // ld per k; k-contiguous ones step ld per lane and 1 per k.
+  logic [AW-1:0] a_bstep, a_kstep, b_bstep, b_kstep;
+  always_comb begin
+    kmulti  = k_q > KP_DW;
+    nmulti  = n_q > C_DW;
+    a_bstep = ta_q ? AW'(R) : AW'(lda_q * R);
+    a_kstep = ta_q ? AW'(lda_q << KPL) : AW'(KP);
+    b_bstep = tb_q ? AW'(ldb_q * C) : AW'(C);
+    b_kstep = tb_q ? AW'(KP) : AW'(ldb_q << KPL);
+  end
+
+  // ---------------------------------------------------------------- pass walker
+  // The walker's registers describe the pass being filled; the array "takes"
+  // it (wk_taken_q) when it starts computing it, and the walker moves on once
+  // the pass's fills are complete and it has been taken.
+  logic [DW-1:0] wk_mrem_q, wk_nrem_q, wk_krem_q;   // M - i0, N - j0, K - kc*KP
+  logic [AW-1:0] wk_ablk_q, wk_acur_q, wk_bblk_q, wk_bcur_q, wk_crow_q, wk_ctile_q;
+  logic          wk_taken_q, wk_fin_q;
+  logic [KW-1:0] wk_kl;
+  logic [VRW-1:0] wk_vr;
+  logic [VCW-1:0] wk_vc;
+  logic          wk_kclast, wk_nlast, wk_mlast, wk_lastpass;
+  always_comb begin
+    wk_kclast   = wk_krem_q <= KP_DW;
+    wk_nlast    = wk_nrem_q <= C_DW;
+    wk_mlast    = wk_mrem_q <= R_DW;
+    wk_lastpass = wk_kclast && wk_nlast && wk_mlast;
+    wk_kl       = wk_kclast ? KW'(wk_krem_q) : KW'(KP);
+    wk_vr       = wk_mlast ? VRW'(wk_mrem_q) : VRW'(R);
+    wk_vc       = wk_nlast ? VCW'(wk_nrem_q) : VCW'(C);
+  end
+
+  // ---------------------------------------------------------------- fill unit
+  // f_pa_q / f_pb_q: panel A / B still to fill for the walker's pass (A
+  // first). f_go_q: the current panel's address registers are loaded.
+  logic          f_pa_q, f_pb_q, f_go_q, f_idone_q;
+  logic [KW-1:0] f_j_q;                      // k of the next access (k-contiguous: 4g)
+  logic [1:0]    f_l_q;                      // lane of the next access (k-contiguous)
+  logic [AW-1:0] f_addr_q, f_grp_q;
+  logic [GW:0]   f_wdone_q;                  // words of the current panel written
+  // write stage: the access issued in the previous enabled cycle
+  logic          fw_v_q, fw_pa_q, fw_lc_q, fw_plast_q, fw_wend_q;
+  logic [1:0]    fw_l_q, fw_b_q;
+  logic [GW-1:0] fw_g_q;
+
+  logic          f_cur_a, f_lc, f_issue, f_trail_ok, f_plast, f_wend;
+  logic [1:0]    f_nl_m1;                    // lanes - 1 of the current panel
+  logic [GW-1:0] f_g;
+
+  // ---------------------------------------------------------------- array side
+  logic          c_run_q, c_rdone_q, c_lastc_q, c_lastpass_q;
+  logic [KW-1:0] c_k_q, c_kl_q;
+  logic [VRW-1:0] c_vr_q;
+  logic [VCW-1:0] c_vc_q;
+  logic [AW-1:0] c_ctile_q;
+  logic [GW-1:0] c_g;
+  logic          c_ok, c_gw, c_issue, c_take;
+  logic          p1_v_q, p2_v_q, p3_v_q;
+  logic [1:0]    p1_sel_q;
+
+  // ---------------------------------------------------------------- drain
+  logic          d_act_q, d_ph_q, d_start, d_step, d_end;
+  logic [RW-1:0] d_r_q;
+  logic [CW-1:0] d_c_q;
+  logic [AW-1:0] d_row_q, d_addr_q;
+  logic [31:0]   d_val;
+  logic [EW-1:0] d_e;                        // PE being drained
+
+  always_comb begin
+    f_cur_a    = f_pa_q;
+    f_lc       = f_cur_a ? ta_q : !tb_q;
+    f_nl_m1    = f_cur_a ? 2'(wk_vr - 1'b1) : 2'(wk_vc - 1'b1);
+    f_g        = GW'(f_j_q >> 2);
+    // The next pass's fill may overwrite word f_g once the array has issued
+    // its last read of that word in the pass it computes (or all of them).
+    f_trail_ok = wk_taken_q || c_rdone_q || !c_run_q || (f_g < c_g);
+    f_issue    = run_q && !wk_fin_q && (f_pa_q || f_pb_q) && f_go_q && !f_idone_q &&
+                 !d_act_q && f_trail_ok;
+    f_wend     = f_lc ? (f_j_q[1:0] == 2'd3 || f_j_q == wk_kl - 1'b1) : (f_l_q == f_nl_m1);
+    f_plast    = f_lc ? (f_j_q == wk_kl - 1'b1)
+                      : ((f_j_q + KW'(4) >= wk_kl) && f_l_q == f_nl_m1);
+  end
+
+  // Array: operands of step c_k_q are ready when no fill of this pass is
+  // pending for the word, i.e. the walker is ahead (or finished), or the
+  // panel being filled has written it and no later panel is pending.
+  always_comb begin
+    c_g     = GW'(c_k_q >> 2);
+    c_gw    = {1'b0, c_g} < f_wdone_q;       // word c_g of the panel being filled is written
+    c_ok    = !wk_taken_q || wk_fin_q ||
+              ((!f_pa_q || c_gw) && (!f_pb_q || (!f_pa_q && c_gw)));
+    c_issue = run_q && c_run_q && !c_rdone_q && c_ok;
+    c_take  = run_q && !c_run_q && !wk_taken_q && !wk_fin_q && !done_q;
+  end
+
+  always_comb begin
+    d_start = c_run_q && c_rdone_q && c_lastc_q && !p1_v_q && !p2_v_q && !p3_v_q && !d_act_q;
+    d_step  = d_act_q && (!acc_q || d_ph_q);          // a write this cycle
+    d_end   = d_step && d_r_q == RW'(c_vr_q - 1'b1) && d_c_q == CW'(c_vc_q - 1'b1);
+  end
+
+  // ---------------------------------------------------------------- panels
+  logic [7:0]  a_op [R];
+  logic [7:0]  b_op [C];
+  logic        fw_we;
+  assign fw_we = en_i && fw_v_q;
+
+  for (genvar l = 0; l < R; l++) begin : g_pa
+    (* no_rw_check *) logic [31:0] mem [NW];   // never read and written at one word in a cycle
+    logic [31:0] rd_q;
+    logic [3:0]  be;
+    logic [31:0] wd;
+    always_comb begin
+      be = '0;
+      if (fw_we && fw_pa_q) begin
+        if (fw_lc_q)                 be = 4'b0001 << fw_b_q;
+        else if (fw_l_q == 2'(l))    be = 4'b1111;
+      end
+      wd = fw_lc_q ? {4{ra_data_i[8*l +: 8]}} : ra_data_i;
+    end
+    always_ff @(posedge clk_i) begin
+      for (int i = 0; i < 4; i++) begin
+        if (be[i]) mem[fw_g_q][8*i +: 8] <= wd[8*i +: 8];
+      end
+      if (en_i && c_issue) rd_q <= mem[c_g];
+    end
+    assign a_op[l]  = rd_q[8*p1_sel_q +: 8];
+  end
+  for (genvar l = 0; l < C; l++) begin : g_pb
+    (* no_rw_check *) logic [31:0] mem [NW];   // never read and written at one word in a cycle
+    logic [31:0] rd_q;
+    logic [3:0]  be;
+    logic [31:0] wd;
+    always_comb begin
+      be = '0;
+      if (fw_we && !fw_pa_q) begin
+        if (fw_lc_q)                 be = 4'b0001 << fw_b_q;
+        else if (fw_l_q == 2'(l))    be = 4'b1111;
+      end
+      wd = fw_lc_q ? {4{ra_data_i[8*l +: 8]}} : ra_data_i;
+    end
+    always_ff @(posedge clk_i) begin
+      for (int i = 0; i < 4; i++) begin
+        if (be[i]) mem[fw_g_q][8*i +: 8] <= wd[8*i +: 8];
+      end
+      if (en_i && c_issue) rd_q <= mem[c_g];
+    end
+    assign b_op[l]  = rd_q[8*p1_sel_q +: 8];
+  end
+
+  // ---------------------------------------------------------------- PEs
+  logic [15:0] prod [NE];
+  logic [31:0] acc [NE];
+  for (genvar q = 0; q < NP; q++) begin : g_mul
+    localparam int E0 = 2 * q, E1 = 2 * q + 1;
+    logic [15:0] p1;
+    tatami_mul8x2 #(.DSP(DSP), .PIPE(1'b1)) u_mul (
+      .clk_i, .en_i,
+      .a0_i (a_op[E0 / C]), .b0_i (b_op[E0 % C]),
+      .a1_i (E1 < NE ? a_op[(E1 < NE ? E1 : 0) / C] : 8'h00),
+      .b1_i (E1 < NE ? b_op[(E1 < NE ? E1 : 0) % C] : 8'h00),
+      .p0_o (prod[E0]), .p1_o (p1)
+    );
+    if (E1 < NE) begin : g_p1
+      assign prod[E1 < NE ? E1 : 0] = p1;
+    end else begin : g_p1_unused
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic [15:0] unused_p1;
+      /* verilator lint_on UNUSEDSIGNAL */
+      assign unused_p1 = p1;
+    end
+  end
+  // Accumulators: zeroed by a synchronous clear (SB_DFFESR: no LUT) at the
+  // start of a GEMM and in the last cycle of each drain, so the next tile's
+  // first product (>= 3 cycles later) adds to zero.
+  logic acc_clr;
+  assign acc_clr = (start_i && !run_q) || (en_i && d_end);
+  for (genvar e = 0; e < NE; e++) begin : g_pe
+    logic [31:0] acc_r;
+    always_ff @(posedge clk_i) begin
+      if (acc_clr)              acc_r <= '0;
+      else if (en_i && p3_v_q)  acc_r <= acc_r + {{16{prod[e][15]}}, prod[e]};
+    end
+    assign acc[e] = acc_r;
+  end
+
+  // ---------------------------------------------------------------- drain data
+  always_comb begin
+    d_e   = EW'(d_r_q) * EW'(C) + EW'(d_c_q);
+    d_val = acc[d_e] + (acc_q ? rc_data_i : 32'd0);
+  end
+
+  // ---------------------------------------------------------------- next state
+  logic          run_d, done_d;
+  logic [DW-1:0] wk_mrem_d, wk_nrem_d, wk_krem_d;
+  logic [AW-1:0] wk_ablk_d, wk_acur_d, wk_bblk_d, wk_bcur_d, wk_crow_d, wk_ctile_d;
+  logic          wk_taken_d, wk_fin_d;
+  logic          f_pa_d, f_pb_d, f_go_d, f_idone_d;
+  logic [KW-1:0] f_j_d;
+  logic [1:0]    f_l_d;
+  logic [AW-1:0] f_addr_d, f_grp_d;
+  logic [GW:0]   f_wdone_d;
+  logic          c_run_d, c_rdone_d, c_lastc_d, c_lastpass_d;
+  logic [KW-1:0] c_k_d, c_kl_d;
+  logic [VRW-1:0] c_vr_d;
+  logic [VCW-1:0] c_vc_d;
+  logic [AW-1:0] c_ctile_d;
+  logic          d_act_d, d_ph_d;
+  logic [RW-1:0] d_r_d;
+  logic [CW-1:0] d_c_d;
+  logic [AW-1:0] d_row_d, d_addr_d;
+  logic          f_pdone;
+
+  always_comb begin
+    run_d = run_q; done_d = done_q;
+    wk_mrem_d = wk_mrem_q; wk_nrem_d = wk_nrem_q; wk_krem_d = wk_krem_q;
+    wk_ablk_d = wk_ablk_q; wk_acur_d = wk_acur_q; wk_bblk_d = wk_bblk_q; wk_bcur_d = wk_bcur_q;
+    wk_crow_d = wk_crow_q; wk_ctile_d = wk_ctile_q;
+    wk_taken_d = wk_taken_q; wk_fin_d = wk_fin_q;
+    f_pa_d = f_pa_q; f_pb_d = f_pb_q; f_go_d = f_go_q; f_idone_d = f_idone_q;
+    f_j_d = f_j_q; f_l_d = f_l_q; f_addr_d = f_addr_q; f_grp_d = f_grp_q; f_wdone_d = f_wdone_q;
+    c_run_d = c_run_q; c_rdone_d = c_rdone_q; c_lastc_d = c_lastc_q;
+    c_lastpass_d = c_lastpass_q; c_k_d = c_k_q; c_kl_d = c_kl_q; c_vr_d = c_vr_q; c_vc_d = c_vc_q;
+    c_ctile_d = c_ctile_q;
+    d_act_d = d_act_q; d_ph_d = d_ph_q; d_r_d = d_r_q; d_c_d = d_c_q;
+    d_row_d = d_row_q; d_addr_d = d_addr_q;
+    f_pdone = 1'b0;
+
+    // ---- fill: load the panel's start address
+    if ((f_pa_q || f_pb_q) && !f_go_q && !wk_fin_q) begin
+      f_go_d    = 1'b1;
+      f_addr_d  = f_pa_q ? wk_acur_q : wk_bcur_q;
+      f_grp_d   = f_pa_q ? wk_acur_q : wk_bcur_q;
+      f_j_d     = '0;
+      f_l_d     = '0;
+      f_idone_d = 1'b0;
+      f_wdone_d = '0;
+    end
+    // ---- fill: issue
+    if (f_issue) begin
+      if (f_plast) f_idone_d = 1'b1;
+      if (f_lc) begin
+        f_j_d    = f_j_q + 1'b1;
+        f_addr_d = f_addr_q + (f_cur_a ? lda_q : ldb_q);
+      end else if (f_l_q == f_nl_m1) begin
+        f_l_d    = '0;
+        f_j_d    = f_j_q + KW'(4);
+        f_grp_d  = f_grp_q + AW'(4);
+        f_addr_d = f_grp_q + AW'(4);
+      end else begin
+        f_l_d    = f_l_q + 1'b1;
+        f_addr_d = f_addr_q + (f_cur_a ? lda_q : ldb_q);
+      end
+    end
+    // ---- fill: write stage bookkeeping (words written; panel complete)
+    if (fw_v_q) begin
+      if (fw_wend_q) f_wdone_d = {1'b0, fw_g_q} + 1'b1;
+      if (fw_plast_q) begin
+        f_pdone   = 1'b1;
+        f_wdone_d = '0;                      // counts the next panel's words
+        if (fw_pa_q) f_pa_d = 1'b0;
+        else         f_pb_d = 1'b0;
+        f_go_d = 1'b0;
+      end
+    end
+
+    // ---- array: take the walker's pass
+    if (c_take) begin
+      c_run_d      = 1'b1;
+      c_rdone_d    = 1'b0;
+      c_k_d        = '0;
+      c_kl_d       = wk_kl;
+      c_lastc_d    = wk_kclast;
+      c_lastpass_d = wk_lastpass;
+      c_vr_d       = wk_vr;
+      c_vc_d       = wk_vc;
+      c_ctile_d    = wk_ctile_q;
+      wk_taken_d   = 1'b1;
+    end
+    if (c_issue) begin
+      c_k_d = c_k_q + 1'b1;
+      if (c_k_q == c_kl_q - 1'b1) c_rdone_d = 1'b1;
+    end
+    // a chunk that is not a tile's last ends when its reads are issued
+    if (c_run_q && c_rdone_q && !c_lastc_q) c_run_d = 1'b0;
+
+    // ---- drain
+    if (d_start) begin
+      d_act_d  = 1'b1;
+      d_ph_d   = 1'b0;
+      d_r_d    = '0;
+      d_c_d    = '0;
+      d_row_d  = c_ctile_q;
+      d_addr_d = c_ctile_q;
+    end
+    if (d_act_q) begin
+      if (acc_q) d_ph_d = !d_ph_q;
+      if (d_step) begin
+        if (d_c_q == CW'(c_vc_q - 1'b1)) begin
+          d_c_d    = '0;
+          d_r_d    = d_r_q + 1'b1;
+          d_row_d  = d_row_q + ldc4_q;
+          d_addr_d = d_row_q + ldc4_q;
+        end else begin
+          d_c_d    = d_c_q + 1'b1;
+          d_addr_d = d_addr_q + AW'(4);
+        end
+      end
+      if (d_end) begin
+        d_act_d = 1'b0;
+        c_run_d = 1'b0;
+        if (c_lastpass_q) done_d = 1'b1;
+      end
+    end
+
+    // ---- walker: next pass once this one is filled and taken
+    if (run_q && !wk_fin_q && wk_taken_q && !f_pa_q && !f_pb_q && !f_pdone) begin
+      if (wk_lastpass) begin
+        wk_fin_d = 1'b1;
+      end else begin
+        wk_taken_d = 1'b0;
+        if (!wk_kclast) begin
+          wk_krem_d = wk_krem_q - KP_DW;
+          wk_acur_d = wk_acur_q + a_kstep;
+          wk_bcur_d = wk_bcur_q + b_kstep;
+          f_pa_d    = 1'b1;
+          f_pb_d    = 1'b1;
+        end else begin
+          wk_krem_d = k_q;
+          if (!wk_nlast) begin
+            wk_nrem_d  = wk_nrem_q - C_DW;
+            wk_bblk_d  = wk_bblk_q + b_bstep;
+            wk_bcur_d  = wk_bblk_q + b_bstep;
+            wk_acur_d  = wk_ablk_q;
+            wk_ctile_d = wk_ctile_q + AW'(4 * C);
+            f_pa_d     = kmulti;
+            f_pb_d     = 1'b1;
+          end else begin
+            wk_nrem_d  = n_q;
+            wk_mrem_d  = wk_mrem_q - R_DW;
+            wk_ablk_d  = wk_ablk_q + a_bstep;
+            wk_acur_d  = wk_ablk_q + a_bstep;
+            wk_bblk_d  = b0_q;
+            wk_bcur_d  = b0_q;
+            wk_crow_d  = wk_crow_q + AW'(ldc4_q * R);
+            wk_ctile_d = wk_crow_q + AW'(ldc4_q * R);
+            f_pa_d     = 1'b1;
+            f_pb_d     = kmulti || nmulti;
+          end
+        end
+      end
+    end
+
+    if (done_q && en_i) begin
+      run_d  = 1'b0;
+      done_d = 1'b0;
+    end
+  end
+
+  // ---------------------------------------------------------------- registers
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      run_q <= 1'b0; done_q <= 1'b0;
+      wk_taken_q <= 1'b0; wk_fin_q <= 1'b0;
+      f_pa_q <= 1'b0; f_pb_q <= 1'b0; f_go_q <= 1'b0; f_idone_q <= 1'b0;
+      fw_v_q <= 1'b0;
+      c_run_q <= 1'b0; c_rdone_q <= 1'b0;
+      p1_v_q <= 1'b0; p2_v_q <= 1'b0; p3_v_q <= 1'b0;
+      d_act_q <= 1'b0; d_ph_q <= 1'b0;
+    end else if (start_i && !run_q) begin
+      // taken even in a frozen cycle (the engine is idle)
+      run_q <= 1'b1; done_q <= 1'b0;
+      wk_taken_q <= 1'b0; wk_fin_q <= 1'b0;
+      f_pa_q <= 1'b1; f_pb_q <= 1'b1; f_go_q <= 1'b0; f_idone_q <= 1'b0;
+      fw_v_q <= 1'b0;
+      c_run_q <= 1'b0; c_rdone_q <= 1'b0;
+      p1_v_q <= 1'b0; p2_v_q <= 1'b0; p3_v_q <= 1'b0;
+      d_act_q <= 1'b0; d_ph_q <= 1'b0;
+    end else if (en_i) begin
+      run_q <= run_d; done_q <= done_d;
+      wk_taken_q <= wk_taken_d; wk_fin_q <= wk_fin_d;
+      f_pa_q <= f_pa_d; f_pb_q <= f_pb_d; f_go_q <= f_go_d; f_idone_q <= f_idone_d;
+      fw_v_q <= f_issue;
+      c_run_q <= c_run_d; c_rdone_q <= c_rdone_d;
+      p1_v_q <= c_issue; p2_v_q <= p1_v_q; p3_v_q <= p2_v_q;
+      d_act_q <= d_act_d; d_ph_q <= d_ph_d;
+    end
+  end
+
+  // Datapath registers: no reset (qualified by the control flags above).
+  always_ff @(posedge clk_i) begin
+    if (start_i && !run_q) begin
+      b0_q <= b_addr_i; lda_q <= AW'(lda_i); ldb_q <= AW'(ldb_i); ldc4_q <= AW'({ldc_i, 2'b00});
+      n_q <= DW'(n_i); k_q <= DW'(k_i);
+      ta_q <= trans_a_i; tb_q <= trans_b_i; acc_q <= accumulate_i;
+      wk_mrem_q <= DW'(m_i); wk_nrem_q <= DW'(n_i); wk_krem_q <= DW'(k_i);
+      wk_ablk_q <= a_addr_i; wk_acur_q <= a_addr_i;
+      wk_bblk_q <= b_addr_i; wk_bcur_q <= b_addr_i;
+      wk_crow_q <= c_addr_i; wk_ctile_q <= c_addr_i;
+    end else if (en_i) begin
+      wk_mrem_q <= wk_mrem_d; wk_nrem_q <= wk_nrem_d; wk_krem_q <= wk_krem_d;
+      wk_ablk_q <= wk_ablk_d; wk_acur_q <= wk_acur_d; wk_bblk_q <= wk_bblk_d;
+      wk_bcur_q <= wk_bcur_d; wk_crow_q <= wk_crow_d; wk_ctile_q <= wk_ctile_d;
+    end
+    if (en_i) begin
+      f_j_q <= f_j_d; f_l_q <= f_l_d; f_addr_q <= f_addr_d; f_grp_q <= f_grp_d;
+      f_wdone_q <= f_wdone_d;
+      fw_pa_q <= f_cur_a; fw_lc_q <= f_lc; fw_plast_q <= f_plast; fw_wend_q <= f_wend;
+      fw_l_q <= f_l_q; fw_b_q <= f_j_q[1:0]; fw_g_q <= f_g;
+      c_k_q <= c_k_d; c_kl_q <= c_kl_d; c_lastc_q <= c_lastc_d;
+      c_lastpass_q <= c_lastpass_d; c_vr_q <= c_vr_d; c_vc_q <= c_vc_d; c_ctile_q <= c_ctile_d;
+      p1_sel_q <= c_k_q[1:0];
+      d_r_q <= d_r_d; d_c_q <= d_c_d; d_row_q <= d_row_d; d_addr_q <= d_addr_d;
+    end
+  end
+
+  // ---------------------------------------------------------------- outputs
+  always_comb begin
+    busy_o             = run_q;
+    done_o             = done_q && en_i;
+    ev_busy_o          = en_i && c_issue;
+    ev_macs_o          = (en_i && c_issue) ? MW'(c_vr_q * c_vc_q) : '0;
+    ev_stall_operand_o = run_q && (!en_i || (c_run_q && !c_rdone_q && !c_ok));
+    ev_stall_drain_o   = en_i && d_act_q;
+    ra_en_o            = en_i && f_issue;
+    ra_addr_o          = f_addr_q;
+    rb_en_o            = 1'b0;
+    rb_addr_o          = '0;
+    rc_en_o            = en_i && d_act_q && acc_q && !d_ph_q;
+    rc_addr_o          = d_addr_q;
+    w_en_o             = en_i && d_step;
+    w_addr_o           = d_addr_q;
+    w_data_o           = d_val;
+    w_be_o             = 4'hF;
+  end
+endmodule
