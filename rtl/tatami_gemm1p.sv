@@ -40,14 +40,16 @@
 // 32-bit accumulator per PE. Step pipeline: issue (panel RAM read) -> byte
 // select into the multiplier registers -> product register -> accumulate.
 //
-// DRAIN. One int32 per access (W = 4): the accumulator of (r, c) through a
-// mux to the write port at c + 4*((i0+r)*ldc + j0+c), rows >= M and columns
-// >= N skipped; with accumulate each value is first read (rc port), then
-// written with the sum in the next enabled cycle. The drain has the port to
+// DRAIN. One int32 per access (W = 4), rows >= M and columns >= N skipped:
+// the accumulator of (r, c) goes through a mux into a register, and from
+// there to the write port at c + 4*((i0+r)*ldc + j0+c) in the next clock.
+// With accumulate each value takes three clocks: read old C (rc port),
+// capture it, write the sum; no path from the memory's output back to its
+// input in one clock (the board's SPRAM is slow). The drain has the port to
 // itself and the array waits for it (its accumulators are busy).
 //
-// CYCLES (enabled): about (K + 4 + D) per tile, D = vr*vc drain accesses
-// (twice with accumulate), plus one A panel load (K accesses, partly hidden)
+// CYCLES (enabled): about (K + 5 + D) per tile, D = vr*vc drain writes
+// (3 D with accumulate), plus one A panel load (K accesses, partly hidden)
 // per R-row block; the first pass waits for its fills. Multi-chunk GEMMs
 // (K > KP) refill both panels every pass: about 2K per tile.
 //
@@ -206,12 +208,16 @@ module tatami_gemm1p #(
   logic [1:0]    p1_sel_q;
 
   // ---------------------------------------------------------------- drain
-  logic          d_act_q, d_ph_q, d_start, d_step, d_end;
+  // element stage (d_*: the next accumulator to take) and write stage (dw_*)
+  logic          d_act_q, d_more_q, d_start, d_take, d_last, d_end;
+  logic [1:0]    d_ph_q;                     // accumulate: 0 read, 1 capture, 2 write
   logic [RW-1:0] d_r_q;
   logic [CW-1:0] d_c_q;
   logic [AW-1:0] d_row_q, d_addr_q;
-  logic [31:0]   d_val;
-  logic [EW-1:0] d_e;                        // PE being drained
+  logic [EW-1:0] d_e;                        // PE being taken
+  logic          dw_v_q, dw_last_q;
+  logic [AW-1:0] dw_addr_q;
+  logic [31:0]   dw_val_q, dw_old_q;
 
   always_comb begin
     f_cur_a    = f_pa_q;
@@ -242,8 +248,10 @@ module tatami_gemm1p #(
 
   always_comb begin
     d_start = c_run_q && c_rdone_q && c_lastc_q && !p1_v_q && !p2_v_q && !p3_v_q && !d_act_q;
-    d_step  = d_act_q && (!acc_q || d_ph_q);          // a write this cycle
-    d_end   = d_step && d_r_q == RW'(c_vr_q - 1'b1) && d_c_q == CW'(c_vc_q - 1'b1);
+    // take an accumulator into dw_val_q (and with accumulate read old C)
+    d_take  = d_act_q && d_more_q && (!acc_q || d_ph_q == 2'd0);
+    d_last  = d_r_q == RW'(c_vr_q - 1'b1) && d_c_q == CW'(c_vc_q - 1'b1);
+    d_end   = dw_v_q && dw_last_q;                   // the last write is issued
   end
 
   // ---------------------------------------------------------------- panels
@@ -334,7 +342,6 @@ module tatami_gemm1p #(
   // ---------------------------------------------------------------- drain data
   always_comb begin
     d_e   = EW'(d_r_q) * EW'(C) + EW'(d_c_q);
-    d_val = acc[d_e] + (acc_q ? rc_data_i : 32'd0);
   end
 
   // ---------------------------------------------------------------- next state
@@ -352,7 +359,8 @@ module tatami_gemm1p #(
   logic [VRW-1:0] c_vr_d;
   logic [VCW-1:0] c_vc_d;
   logic [AW-1:0] c_ctile_d;
-  logic          d_act_d, d_ph_d;
+  logic          d_act_d, d_more_d;
+  logic [1:0]    d_ph_d;
   logic [RW-1:0] d_r_d;
   logic [CW-1:0] d_c_d;
   logic [AW-1:0] d_row_d, d_addr_d;
@@ -369,7 +377,7 @@ module tatami_gemm1p #(
     c_run_d = c_run_q; c_rdone_d = c_rdone_q; c_lastc_d = c_lastc_q;
     c_lastpass_d = c_lastpass_q; c_k_d = c_k_q; c_kl_d = c_kl_q; c_vr_d = c_vr_q; c_vc_d = c_vc_q;
     c_ctile_d = c_ctile_q;
-    d_act_d = d_act_q; d_ph_d = d_ph_q; d_r_d = d_r_q; d_c_d = d_c_q;
+    d_act_d = d_act_q; d_more_d = d_more_q; d_ph_d = d_ph_q; d_r_d = d_r_q; d_c_d = d_c_q;
     d_row_d = d_row_q; d_addr_d = d_addr_q;
     f_pdone = 1'b0;
 
@@ -434,15 +442,17 @@ module tatami_gemm1p #(
     // ---- drain
     if (d_start) begin
       d_act_d  = 1'b1;
-      d_ph_d   = 1'b0;
+      d_more_d = 1'b1;
+      d_ph_d   = 2'd0;
       d_r_d    = '0;
       d_c_d    = '0;
       d_row_d  = c_ctile_q;
       d_addr_d = c_ctile_q;
     end
     if (d_act_q) begin
-      if (acc_q) d_ph_d = !d_ph_q;
-      if (d_step) begin
+      if (acc_q && (d_take || d_ph_q != 2'd0)) d_ph_d = (d_ph_q == 2'd2) ? 2'd0 : d_ph_q + 1'b1;
+      if (d_take && d_last) d_more_d = 1'b0;
+      if (d_take) begin
         if (d_c_q == CW'(c_vc_q - 1'b1)) begin
           d_c_d    = '0;
           d_r_d    = d_r_q + 1'b1;
@@ -513,7 +523,7 @@ module tatami_gemm1p #(
       fw_v_q <= 1'b0;
       c_run_q <= 1'b0; c_rdone_q <= 1'b0;
       p1_v_q <= 1'b0; p2_v_q <= 1'b0; p3_v_q <= 1'b0;
-      d_act_q <= 1'b0; d_ph_q <= 1'b0;
+      d_act_q <= 1'b0; d_more_q <= 1'b0; d_ph_q <= 2'd0; dw_v_q <= 1'b0;
     end else if (start_i && !run_q) begin
       // taken even in a frozen cycle (the engine is idle)
       run_q <= 1'b1; done_q <= 1'b0;
@@ -522,7 +532,7 @@ module tatami_gemm1p #(
       fw_v_q <= 1'b0;
       c_run_q <= 1'b0; c_rdone_q <= 1'b0;
       p1_v_q <= 1'b0; p2_v_q <= 1'b0; p3_v_q <= 1'b0;
-      d_act_q <= 1'b0; d_ph_q <= 1'b0;
+      d_act_q <= 1'b0; d_more_q <= 1'b0; d_ph_q <= 2'd0; dw_v_q <= 1'b0;
     end else if (en_i) begin
       run_q <= run_d; done_q <= done_d;
       wk_taken_q <= wk_taken_d; wk_fin_q <= wk_fin_d;
@@ -530,7 +540,9 @@ module tatami_gemm1p #(
       fw_v_q <= f_issue;
       c_run_q <= c_run_d; c_rdone_q <= c_rdone_d;
       p1_v_q <= c_issue; p2_v_q <= p1_v_q; p3_v_q <= p2_v_q;
-      d_act_q <= d_act_d; d_ph_q <= d_ph_d;
+      d_act_q <= d_act_d; d_more_q <= d_more_d; d_ph_q <= d_ph_d;
+      // a write follows a take (accumulate: after the read and capture)
+      dw_v_q  <= acc_q ? (d_act_q && d_ph_q == 2'd1) : d_take;
     end
   end
 
@@ -558,6 +570,12 @@ module tatami_gemm1p #(
       c_lastpass_q <= c_lastpass_d; c_vr_q <= c_vr_d; c_vc_q <= c_vc_d; c_ctile_q <= c_ctile_d;
       p1_sel_q <= c_k_q[1:0];
       d_r_q <= d_r_d; d_c_q <= d_c_d; d_row_q <= d_row_d; d_addr_q <= d_addr_d;
+      if (d_take) begin
+        dw_val_q  <= acc[d_e];
+        dw_addr_q <= d_addr_q;
+        dw_last_q <= d_last;
+      end
+      if (d_ph_q == 2'd1) dw_old_q <= rc_data_i;
     end
   end
 
@@ -573,11 +591,11 @@ module tatami_gemm1p #(
     ra_addr_o          = f_addr_q;
     rb_en_o            = 1'b0;
     rb_addr_o          = '0;
-    rc_en_o            = en_i && d_act_q && acc_q && !d_ph_q;
+    rc_en_o            = en_i && d_take && acc_q;
     rc_addr_o          = d_addr_q;
-    w_en_o             = en_i && d_step;
-    w_addr_o           = d_addr_q;
-    w_data_o           = d_val;
+    w_en_o             = en_i && dw_v_q;
+    w_addr_o           = dw_addr_q;
+    w_data_o           = dw_val_q + (acc_q ? dw_old_q : 32'd0);
     w_be_o             = 4'hF;
   end
 endmodule

@@ -18,7 +18,12 @@
 //   IMPL = 1: four inferred 16-bit x BYTES/8 single-port RAMs with nibble
 //             write masks (yosys maps them to SB_RAM40_4K EBR; iCE40-HX8K).
 //
-// CONTRACT with the clients (the GEMM engine runs on en_o as clock enable;
+// ARB = 0 (SINGLE): the clients promise at most one request per clock (the
+// board tile: tatami_gemm1p and the sequencer never overlap). Then nothing is
+// latched, en_o is always 1, and all three read ports show the same data:
+// the last read's, from the clock after it until the next access (reads and
+// writes of other ports included). Saves the latches and hold registers.
+// CONTRACT with the clients when ARB = 1 (the GEMM engine runs on en_o as clock enable;
 // the sequencer uses one port at a time and never sees en_o drop):
 //  * Requests (x_en_i with address, write data, byte enables) are sampled
 //    only in clock cycles with en_o = 1. In such a cycle the first requesting
@@ -43,6 +48,7 @@ module tatami_sram1p #(
   parameter int BYTES = 131072,
   parameter int W     = 4,
   parameter int IMPL  = 0,
+  parameter bit ARB   = 1'b1,             // 0: clients never request twice in a clock (see SINGLE)
   localparam int AW   = $clog2(BYTES)
 ) (
   input  logic            clk_i,
@@ -100,13 +106,13 @@ module tatami_sram1p #(
   logic [W-1:0]  s_be;
 
   always_comb begin
-    req     = en_q ? {w_en_i, rc_en_i, rb_en_i, ra_en_i} : {pend_q, 1'b0};
+    req     = (en_q || !ARB) ? {w_en_i, rc_en_i, rb_en_i, ra_en_i} : {pend_q, 1'b0};
     pick    = req & ~(req - 4'd1);        // lowest set bit
-    pend_d  = req[3:1] & ~pick[3:1];
+    pend_d  = ARB ? req[3:1] & ~pick[3:1] : 3'b000;
     en_d    = pend_d == 3'b000;
     s_valid = req != 4'b0000;
     s_write = pick[3];
-    if (en_q) begin
+    if (en_q || !ARB) begin
       s_addr = pick[0] ? ra_addr_i : pick[1] ? rb_addr_i : pick[2] ? rc_addr_i : w_addr_i;
       s_wdata = w_data_i;
       s_be    = w_be_i;
@@ -128,9 +134,9 @@ module tatami_sram1p #(
   end
 
   // Requests are captured in every enabled clock (only the latched ones are
-  // used); no reset needed.
+  // used); no reset needed. Without ARB nothing is ever latched.
   always_ff @(posedge clk_i) begin
-    if (en_q) begin
+    if (en_q && ARB) begin
       rb_addr_q <= rb_addr_i;
       rc_addr_q <= rc_addr_i;
       w_addr_q  <= w_addr_i;
@@ -218,30 +224,46 @@ module tatami_sram1p #(
   end
 
   // ---------------------------------------------------------------- read data
-  logic [2:0]     rd_q;                   // {rc, rb, ra}: read served last clock
   logic [2:0]     off_q;
   logic [8*W-1:0] rdata;
   logic [8*W+7:0] rd_hw;
-  logic [8*W-1:0] ra_hold_q, rb_hold_q, rc_hold_q;
 
-  always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) rd_q <= 3'b000;
-    else         rd_q <= pick[2:0];
-  end
+  // The offset of the last read: the bank outputs and it hold until the next
+  // access (a write leaves the SPRAM outputs undefined).
   always_ff @(posedge clk_i) begin
-    off_q <= off;
-    if (rd_q[0]) ra_hold_q <= rdata;
-    if (rd_q[1]) rb_hold_q <= rdata;
-    if (rd_q[2]) rc_hold_q <= rdata;
+    if (s_valid && !s_write) off_q <= off;
   end
-
   always_comb begin
     // Rotate by halfwords (which bank comes first), then by the odd byte:
     // cheaper than one 8:1 byte mux per output bit.
-    rd_hw     = (WB + 8)'({b_rdata, b_rdata} >> {off_q[2:1], 4'b0000});
-    rdata     = off_q[0] ? rd_hw[WB+7:8] : rd_hw[WB-1:0];
-    ra_data_o = rd_q[0] ? rdata : ra_hold_q;
-    rb_data_o = rd_q[1] ? rdata : rb_hold_q;
-    rc_data_o = rd_q[2] ? rdata : rc_hold_q;
+    rd_hw = (WB + 8)'({b_rdata, b_rdata} >> {off_q[2:1], 4'b0000});
+    rdata = off_q[0] ? rd_hw[WB+7:8] : rd_hw[WB-1:0];
+  end
+
+  if (ARB) begin : g_hold
+    logic [2:0]     rd_q;                 // {rc, rb, ra}: read served last clock
+    logic [8*W-1:0] ra_hold_q, rb_hold_q, rc_hold_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) rd_q <= 3'b000;
+      else         rd_q <= pick[2:0];
+    end
+    always_ff @(posedge clk_i) begin
+      if (rd_q[0]) ra_hold_q <= rdata;
+      if (rd_q[1]) rb_hold_q <= rdata;
+      if (rd_q[2]) rc_hold_q <= rdata;
+    end
+    always_comb begin
+      ra_data_o = rd_q[0] ? rdata : ra_hold_q;
+      rb_data_o = rd_q[1] ? rdata : rb_hold_q;
+      rc_data_o = rd_q[2] ? rdata : rc_hold_q;
+    end
+  end else begin : g_shared
+    // One read data output for all ports, valid from the clock after the
+    // read until the next access.
+    always_comb begin
+      ra_data_o = rdata;
+      rb_data_o = rdata;
+      rc_data_o = rdata;
+    end
   end
 endmodule

@@ -98,7 +98,8 @@ module tatami_tile #(
     );
     assign g_en = 1'b1;
   end else if (MEM == 1 || MEM == 2) begin : g_sram1p
-    tatami_sram1p #(.BYTES(SRAM_BYTES), .W(W), .IMPL(MEM - 1)) u_sram (
+    // tatami_gemm1p makes one request per clock: no arbitration needed
+    tatami_sram1p #(.BYTES(SRAM_BYTES), .W(W), .IMPL(MEM - 1), .ARB(ENGINE == 0)) u_sram (
       .clk_i, .rst_ni, .en_o(g_en),
       .ra_en_i(ra_en), .ra_addr_i(ra_addr), .ra_data_o(ra_data),
       .rb_en_i(rb_en), .rb_addr_i(rb_addr), .rb_data_o(rb_data),
