@@ -196,15 +196,14 @@ module tatami_seq #(
   logic          wv_q, wv_d;
   logic          rdv_q, rdv_d;
   logic [10:0]   pidx_q, pidx_d;
-  logic [63:0]   snap_q, snap_d;
 
-  // counters
-  logic [NCNT*CNT_W-1:0] cnt_q, cnt_d;
-  logic [CNT_W-1:0]      gcyc_q, gcyc_d;
-  logic                  inc_ok, inc_err, inc_dup, gemm_done, cnt_clear;
+  // counter events of this cycle, from the FSM
+  logic          inc_ok, inc_err, inc_dup, gemm_done, cnt_clear;
 
-  // status cache (block RAM)
-  logic [7:0] cache [256];
+  // status cache (block RAM). A read never meets a write to its entry where
+  // its data is used (read in S_IDLE, written in S_INIT and S_RESP), so
+  // synthesis need not add a bypass for that case.
+  (* no_rw_check *) logic [7:0] cache [256];
   logic [7:0] cache_rd_q;
   logic       cache_we;
   logic [7:0] cache_waddr, cache_wdata;
@@ -212,14 +211,14 @@ module tatami_seq #(
   logic [7:0]  diff;
   logic        pl_take;
   logic [7:0]  info_byte;
-  logic [63:0] cnt_live;
+  logic [7:0]  cnt_byte;                // COUNTERS payload byte pidx_q
   logic [7:0]  init_idx;
   logic [1:0]  fl_trans;
 
   assign wr_n     = frm_len_i[10:0] - 11'd4;
   assign diff     = expected_q - frm_seq_i;
-  // After reset the cycles counter counts 0, 1, 2, ... like a cache index.
-  assign init_idx = cnt_q[`TATAMI_CNT_CYCLES*CNT_W +: 8];
+  // S_INIT walks the cache with idx_q (0, 1, 2, ... after reset).
+  assign init_idx = idx_q[7:0];
   assign fl_trans = args_q[8*36 +: 2];
 
   // ------------------------------------------------------------ micro-program
@@ -406,25 +405,6 @@ module tatami_seq #(
     endcase
   end
 
-  // Counter pidx_q[6:3] of a COUNTERS response, zero-extended.
-  logic [63:0] cnt_live_c;
-  always_comb begin
-    cnt_live_c = '0;
-    if (pidx_q[6:3] < 4'(NCNT)) cnt_live_c[CNT_W-1:0] = cnt_q[pidx_q[6:3]*CNT_W +: CNT_W];
-    // written once per evaluation (no intermediate values: Icarus wakes
-    // every always_comb reading them on each write)
-    cnt_live = cnt_live_c;
-  end
-
-  logic [63:0] dbg_cnt_o_c;
-  always_comb begin
-    dbg_cnt_o_c = '0;
-    if (dbg_cnt_sel_i < 4'(NCNT)) dbg_cnt_o_c[CNT_W-1:0] = cnt_q[dbg_cnt_sel_i*CNT_W +: CNT_W];
-    // written once per evaluation (no intermediate values: Icarus wakes
-    // every always_comb reading them on each write)
-    dbg_cnt_o = dbg_cnt_o_c;
-  end
-
   // Response payload stream.
   logic pl_valid_o_c;
   logic [7:0] pl_data_o_c;
@@ -437,9 +417,7 @@ module tatami_seq #(
         K_SEQ:  begin pl_valid_o_c = 1'b1; pl_data_o_c = expected_q; end
         K_CNT: begin
           pl_valid_o_c = 1'b1;
-          // Byte 0 of each counter comes live; the other 7 come from a
-          // snapshot taken with it, so a counter is never torn.
-          pl_data_o_c  = (pidx_q[2:0] == 3'd0) ? cnt_live[7:0] : snap_q[8*pidx_q[2:0] +: 8];
+          pl_data_o_c  = cnt_byte;
         end
         K_READ: begin pl_valid_o_c = rdv_q; pl_data_o_c = rd_data_i[7:0]; end
         default: ;
@@ -458,7 +436,6 @@ module tatami_seq #(
   logic inc_dup_c;
   logic gemm_done_c;
   logic cnt_clear_c;
-  logic [CNT_W-1:0] gcyc_d_c;
   logic frm_ack_o_c;
   logic g_start_o_c;
   logic rd_en_o_c;
@@ -487,8 +464,6 @@ module tatami_seq #(
     wv_d         = 1'b0;
     rdv_d        = rdv_q;
     pidx_d       = pidx_q;
-    snap_d       = snap_q;
-    gcyc_d_c     = gcyc_q;
     frm_ack_o_c  = 1'b0;
     fb_raddr_o_c = {5'b0, ai_q};
     rd_en_o_c    = 1'b0;
@@ -508,6 +483,7 @@ module tatami_seq #(
         cache_we    = 1'b1;
         cache_waddr = init_idx;
         cache_wdata = ST_NONE;
+        idx_d       = idx_q + 11'd1;
         if (init_idx == 8'hFF) state_d = S_IDLE;
       end
 
@@ -672,13 +648,11 @@ module tatami_seq #(
 
       S_GSTART: begin
         g_start_o_c = 1'b1;
-        gcyc_d_c  = {{(CNT_W-1){1'b0}}, 1'b1};
-        state_d   = S_GWAIT;
+        state_d     = S_GWAIT;
       end
 
       // last_gemm_cycles counts from the start pulse to done_o, inclusive.
       S_GWAIT: begin
-        gcyc_d_c = gcyc_q + 1'b1;
         if (g_done_i) begin
           gemm_done_c = 1'b1;
           state_d   = S_RESP;
@@ -732,7 +706,6 @@ module tatami_seq #(
         end
         if (pl_take) begin
           pidx_d = pidx_q + 11'd1;
-          if (pidx_q[2:0] == 3'd0) snap_d = cnt_live;
           if (pidx_q + 11'd1 == rsp_len_q) begin
             state_d   = S_IDLE;
             frm_ack_o_c = 1'b1;
@@ -749,7 +722,6 @@ module tatami_seq #(
     inc_dup    = inc_dup_c;
     gemm_done  = gemm_done_c;
     cnt_clear  = cnt_clear_c;
-    gcyc_d     = gcyc_d_c;
     frm_ack_o  = frm_ack_o_c;
     g_start_o  = g_start_o_c;
     rd_en_o    = rd_en_o_c;
@@ -758,38 +730,217 @@ module tatami_seq #(
   assign rd_addr_o = args_q[AW-1:0];     // the DMA address advances in place
 
   // ------------------------------------------------------------ counters
+  // Counter i is cmem[i] (0 while clr_q[i]) plus a few flops of pending
+  // count (pend_q; pmac_q for macs) that take the events of each cycle: no
+  // CNT_W-bit register or incrementer per counter. Every cycle the RAM reads
+  // one counter (ridx) and writes back the one read the cycle before
+  // (widx_q) plus its pending count, which restarts from that cycle's events.
+  // Reads go round-robin (rr_q), a slot now and then lent to the COUNTERS
+  // read-out (sload_q). Two consecutive reads never name the same counter
+  // (rr_q != widx_q always), so no read meets a write to its word, and each
+  // counter is written back at least every NCNT + 2 cycles (a lent slot per
+  // 8 read-out bytes at most): PW and PWM bits hold what it gathers meanwhile.
+  // last_gemm_cycles counts up in place while a GEMM runs (nothing can read
+  // it then but dbg_cnt_o, which has its own copy, tatami_seq_dbgcnt).
+  localparam int IW  = 4;
+  localparam int PW  = $clog2(NCNT + 3);
+  localparam int PWM = $clog2(((1 << MW) - 1) * (NCNT + 2) + 1);
+  localparam int NBY = CNT_W / 8;                  // bytes of a counter (CNT_W >= 16)
+  localparam logic [IW-1:0] I_MACS = IW'(`TATAMI_CNT_MACS);
+  localparam logic [IW-1:0] I_LAST = IW'(`TATAMI_CNT_LAST_GEMM);
+  localparam logic [IW-1:0] I_END  = IW'(NCNT - 1);
+
+  (* no_rw_check *) logic [CNT_W-1:0] cmem [NCNT];  // see above: never read while written
+  logic [CNT_W-1:0]   crd_q;             // cmem[widx_q]
+  logic [CNT_W-1:0]   cwdata;
+  logic [IW-1:0]      ridx, rr_q, rr_d, widx_q;
+  logic               sforce;
+  logic [NCNT-1:0]    clr_q, clr_d;      // the RAM word reads as 0 (after reset, CLEAR)
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [NCNT*PW-1:0] pend_q, pend_d;    // the MACS slot stays 0 (pmac_q)
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [PWM-1:0]     pmac_q, pmac_d;
+  logic [NCNT-1:0]    cnt_inc;           // +1 this cycle (the MACS bit is unused)
+  logic [PWM-1:0]     pend_w;            // pending count of widx_q
+
+  // COUNTERS read-out. stg_q is the live value of counter sidx_q, the next
+  // one to send: loaded from its write-back, then counting its events. Byte 0
+  // of a counter comes from it live; when byte 0 is taken, its upper bytes
+  // become the snapshot (snap_q) that bytes 1.. come from, so a counter is
+  // never torn. sidx_q moves on, and stg_q reloads from the write-back of the
+  // next counter (a lent read slot, sload_q) well before that counter's byte 0,
+  // 8 bytes later.
+  logic [CNT_W-1:0]   stg_q, stg_d;
+  logic [IW-1:0]      sidx_q, sidx_d;
+  logic               sload_q, sload_d;
+  logic [CNT_W-9:0]   snap_q, snap_d;
+  logic [MW-1:0]      inc_s;             // this cycle's events of counter sidx_q
+  logic               ro_b0, cnt_take;
+
+  // Bits a pending count can need. The frame counters count at most once
+  // per S_DISPATCH, 3 cycles apart (IDLE, DISPATCH, RESP): 5 in NCNT + 2
+  // cycles. gemm_count counts once per GEMM, hundreds of cycles apart.
+  function automatic logic [PW-1:0] pend_mask(input int i);
+    if (i == `TATAMI_CNT_GEMM_COUNT) pend_mask = PW'(1);
+    else if (i == `TATAMI_CNT_FRAMES_OK || i == `TATAMI_CNT_FRAMES_ERR ||
+             i == `TATAMI_CNT_FRAMES_DUP) pend_mask = PW'(7);
+    else pend_mask = {PW{1'b1}};
+  endfunction
+
+  logic [NCNT-1:0] cnt_inc_c;
   always_comb begin
-    cnt_d = cnt_q;
-    cnt_d[`TATAMI_CNT_CYCLES*CNT_W +: CNT_W] = cnt_q[`TATAMI_CNT_CYCLES*CNT_W +: CNT_W] + 1'b1;
-    if (ev_busy_i)
-      cnt_d[`TATAMI_CNT_BUSY*CNT_W +: CNT_W] = cnt_q[`TATAMI_CNT_BUSY*CNT_W +: CNT_W] + 1'b1;
-    cnt_d[`TATAMI_CNT_MACS*CNT_W +: CNT_W] = cnt_q[`TATAMI_CNT_MACS*CNT_W +: CNT_W] + CNT_W'(ev_macs_i);
-    if (ev_stall_operand_i)
-      cnt_d[`TATAMI_CNT_STALL_OPERAND*CNT_W +: CNT_W] =
-          cnt_q[`TATAMI_CNT_STALL_OPERAND*CNT_W +: CNT_W] + 1'b1;
-    if (ev_stall_drain_i)
-      cnt_d[`TATAMI_CNT_STALL_DRAIN*CNT_W +: CNT_W] =
-          cnt_q[`TATAMI_CNT_STALL_DRAIN*CNT_W +: CNT_W] + 1'b1;
-    if (ev_stall_tx_i)
-      cnt_d[`TATAMI_CNT_STALL_TX*CNT_W +: CNT_W] = cnt_q[`TATAMI_CNT_STALL_TX*CNT_W +: CNT_W] + 1'b1;
-    if (inc_ok)
-      cnt_d[`TATAMI_CNT_FRAMES_OK*CNT_W +: CNT_W] = cnt_q[`TATAMI_CNT_FRAMES_OK*CNT_W +: CNT_W] + 1'b1;
-    if (inc_err)
-      cnt_d[`TATAMI_CNT_FRAMES_ERR*CNT_W +: CNT_W] =
-          cnt_q[`TATAMI_CNT_FRAMES_ERR*CNT_W +: CNT_W] + 1'b1;
-    if (inc_dup)
-      cnt_d[`TATAMI_CNT_FRAMES_DUP*CNT_W +: CNT_W] =
-          cnt_q[`TATAMI_CNT_FRAMES_DUP*CNT_W +: CNT_W] + 1'b1;
-    if (ev_rx_overrun_i)
-      cnt_d[`TATAMI_CNT_RX_OVERRUN*CNT_W +: CNT_W] =
-          cnt_q[`TATAMI_CNT_RX_OVERRUN*CNT_W +: CNT_W] + 1'b1;
-    if (gemm_done) begin
-      cnt_d[`TATAMI_CNT_LAST_GEMM*CNT_W +: CNT_W] = gcyc_d;  // includes the done cycle
-      cnt_d[`TATAMI_CNT_GEMM_COUNT*CNT_W +: CNT_W] =
-          cnt_q[`TATAMI_CNT_GEMM_COUNT*CNT_W +: CNT_W] + 1'b1;
-    end
-    if (cnt_clear) cnt_d = '0;
+    cnt_inc_c = '0;
+    cnt_inc_c[`TATAMI_CNT_CYCLES]        = 1'b1;
+    cnt_inc_c[`TATAMI_CNT_BUSY]          = ev_busy_i;
+    cnt_inc_c[`TATAMI_CNT_STALL_OPERAND] = ev_stall_operand_i;
+    cnt_inc_c[`TATAMI_CNT_STALL_DRAIN]   = ev_stall_drain_i;
+    cnt_inc_c[`TATAMI_CNT_STALL_TX]      = ev_stall_tx_i;
+    cnt_inc_c[`TATAMI_CNT_FRAMES_OK]     = inc_ok;
+    cnt_inc_c[`TATAMI_CNT_FRAMES_ERR]    = inc_err;
+    cnt_inc_c[`TATAMI_CNT_FRAMES_DUP]    = inc_dup;
+    cnt_inc_c[`TATAMI_CNT_RX_OVERRUN]    = ev_rx_overrun_i;
+    // from the start pulse to done, inclusive (the start cycle is the 1 below)
+    cnt_inc_c[`TATAMI_CNT_LAST_GEMM]     = (state_q == S_GWAIT);
+    cnt_inc_c[`TATAMI_CNT_GEMM_COUNT]    = gemm_done;
+    // written once per evaluation (Icarus wakes readers on every write)
+    cnt_inc = cnt_inc_c;
   end
+
+  // one-hot AND-OR selects (a variable part-select becomes a shifter)
+  logic [PWM-1:0] pend_w_c;
+  always_comb begin
+    pend_w_c = '0;
+    for (int i = 0; i < NCNT; i++) begin
+      if (i == `TATAMI_CNT_MACS) begin
+        pend_w_c = pend_w_c | ((widx_q == IW'(i)) ? pmac_q : '0);
+      end else begin
+        pend_w_c = pend_w_c | ((widx_q == IW'(i)) ? PWM'(pend_q[i*PW +: PW]) : '0);
+      end
+    end
+    // written once per evaluation (Icarus wakes readers on every write)
+    pend_w = pend_w_c;
+  end
+
+  logic [MW-1:0] inc_s_c;
+  always_comb begin
+    inc_s_c = '0;
+    for (int i = 0; i < NCNT; i++) begin
+      if (i == `TATAMI_CNT_MACS) inc_s_c = inc_s_c | ((sidx_q == IW'(i)) ? ev_macs_i : '0);
+      else                       inc_s_c = inc_s_c | MW'((sidx_q == IW'(i)) && cnt_inc[i]);
+    end
+    // written once per evaluation (Icarus wakes readers on every write)
+    inc_s = inc_s_c;
+  end
+  // Pending counts are narrow: only their bits need the clr_q gate before
+  // the carry chain (the carry into the upper part is 0 when clr_q), so the
+  // upper part's gate folds into its sum LUTs.
+  logic [PWM:0]       cw_lo;
+  logic [CNT_W-1:PWM] cw_hi;
+  assign cw_lo  = {1'b0, clr_q[widx_q] ? '0 : crd_q[PWM-1:0]} + {1'b0, pend_w};
+  assign cw_hi  = crd_q[CNT_W-1:PWM] + (CNT_W-PWM)'(cw_lo[PWM]);
+  assign cwdata = {clr_q[widx_q] ? '0 : cw_hi, cw_lo[PWM-1:0]};
+
+  // read scheduling: a lent slot unless the word is being written back anyway
+  assign sforce = sload_q && (widx_q != sidx_q);
+  assign ridx   = sforce ? sidx_q : rr_q;
+  assign rr_d   = (sforce && rr_q != sidx_q) ? rr_q : (rr_q == I_END) ? '0 : rr_q + 1'b1;
+
+  logic [NCNT*PW-1:0] pend_d_c;
+  logic [PWM-1:0]     pmac_d_c;
+  logic [NCNT-1:0]    clr_d_c;
+  logic [CNT_W-1:0]   stg_d_c;
+  always_comb begin
+    pend_d_c = pend_q;
+    clr_d_c  = clr_q;
+    for (int i = 0; i < NCNT; i++) begin
+      if (i != `TATAMI_CNT_MACS)
+        pend_d_c[i*PW +: PW] = (((widx_q == IW'(i)) ? '0 : pend_q[i*PW +: PW]) + PW'(cnt_inc[i]))
+                               & pend_mask(i);
+      if (widx_q == IW'(i)) clr_d_c[i] = 1'b0;
+    end
+    pmac_d_c = ((widx_q == I_MACS) ? '0 : pmac_q) + PWM'(ev_macs_i);
+    stg_d_c  = ((widx_q == sidx_q) ? cwdata : stg_q) + CNT_W'(inc_s);
+    if (g_start_o) begin                  // last_gemm_cycles := 1
+      pend_d_c[`TATAMI_CNT_LAST_GEMM*PW +: PW] = PW'(1);
+      clr_d_c[`TATAMI_CNT_LAST_GEMM]           = 1'b1;
+      if (sidx_q == I_LAST) stg_d_c = CNT_W'(1);
+    end
+    if (cnt_clear) begin                  // drops this cycle's events, as CLEAR does
+      pend_d_c = '0;
+      pmac_d_c = '0;
+      clr_d_c  = {NCNT{1'b1}};
+      stg_d_c  = '0;
+    end
+    // written once per evaluation (Icarus wakes readers on every write)
+    pend_d = pend_d_c;
+    pmac_d = pmac_d_c;
+    clr_d  = clr_d_c;
+    stg_d  = stg_d_c;
+  end
+
+  // byte pidx_q of the COUNTERS payload (counter pidx_q[6:3])
+  assign ro_b0    = (pidx_q[2:0] == 3'd0);
+  assign cnt_byte = ({1'b0, pidx_q[2:0]} >= 4'(NBY)) ? 8'h00 : ro_b0 ? stg_q[7:0] : snap_q[7:0];
+  assign cnt_take = (state_q == S_PAYLOAD) && (kind_q == K_CNT) && pl_take;
+
+  logic [IW-1:0]    sidx_d_c;
+  logic             sload_d_c;
+  logic [CNT_W-9:0] snap_d_c;
+  always_comb begin
+    sidx_d_c  = sidx_q;
+    sload_d_c = 1'b0;
+    snap_d_c  = snap_q;
+    if (cnt_take) begin
+      if (ro_b0) begin
+        snap_d_c  = stg_q[CNT_W-1:8];
+        sidx_d_c  = (pidx_q[6:3] == I_END) ? '0 : pidx_q[6:3] + 1'b1;
+        sload_d_c = 1'b1;
+      end else begin
+        snap_d_c  = snap_q >> 8;
+      end
+    end
+    // written once per evaluation (Icarus wakes readers on every write)
+    sidx_d  = sidx_d_c;
+    sload_d = sload_d_c;
+    snap_d  = snap_d_c;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rr_q    <= IW'(1);                  // != widx_q
+      widx_q  <= '0;
+      clr_q   <= {NCNT{1'b1}};
+      pend_q  <= '0;
+      pmac_q  <= '0;
+      stg_q   <= '0;                      // counter 0 reads 0: staged
+      sidx_q  <= '0;
+      sload_q <= 1'b0;
+      snap_q  <= '0;
+    end else begin
+      rr_q    <= rr_d;
+      widx_q  <= ridx;
+      clr_q   <= clr_d;
+      pend_q  <= pend_d;
+      pmac_q  <= pmac_d;
+      stg_q   <= stg_d;
+      sidx_q  <= sidx_d;
+      sload_q <= sload_d;
+      snap_q  <= snap_d;
+    end
+  end
+
+  // the counter RAM: one write and one read port, written every cycle
+  always_ff @(posedge clk_i) begin
+    cmem[widx_q] <= cwdata;
+    crd_q        <= cmem[ridx];
+  end
+
+  // dbg_cnt_o reads a counter combinationally: a flop copy serves it
+  tatami_seq_dbgcnt #(.CNT_W(CNT_W), .MW(MW)) u_dbgcnt (
+    .clk_i, .rst_ni,
+    .inc_i(cnt_inc), .macs_i(ev_macs_i), .gstart_i(g_start_o), .clear_i(cnt_clear),
+    .sel_i(dbg_cnt_sel_i), .cnt_o(dbg_cnt_o)
+  );
 
   // ------------------------------------------------------------ registers
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -817,9 +968,6 @@ module tatami_seq #(
       wv_q         <= 1'b0;
       rdv_q        <= 1'b0;
       pidx_q       <= '0;
-      snap_q       <= '0;
-      gcyc_q       <= '0;
-      cnt_q        <= '0;
     end else begin
       state_q      <= state_d;
       kind_q       <= kind_d;
@@ -844,9 +992,6 @@ module tatami_seq #(
       wv_q         <= wv_d;
       rdv_q        <= rdv_d;
       pidx_q       <= pidx_d;
-      snap_q       <= snap_d;
-      gcyc_q       <= gcyc_d;
-      cnt_q        <= cnt_d;
     end
   end
 
