@@ -23,6 +23,7 @@ module tatami_board #(
   parameter int DSP = 0,
   parameter int DW = 24,
   parameter int ENGINE = 0,
+  parameter int PL_SKID = 0,
   parameter int CLOCK_HZ = 36000000,
   parameter int BAUD = 12000000,
   parameter int LOOPBACK = 0
@@ -57,7 +58,7 @@ module tatami_board #(
     tatami_tile #(
       .R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .PROFILE(PROFILE),
       .TILE_X(TILE_X), .TILE_Y(TILE_Y), .CREDITS(CREDITS), .RX_TIMEOUT(RX_TIMEOUT),
-      .CNT_W(CNT_W), .CLOCK_HZ(CLOCK_HZ), .MEM(MEM), .DSP(DSP != 0), .DW(DW), .ENGINE(ENGINE)
+      .CNT_W(CNT_W), .CLOCK_HZ(CLOCK_HZ), .MEM(MEM), .DSP(DSP != 0), .DW(DW), .ENGINE(ENGINE), .PL_SKID(PL_SKID != 0)
     ) u_tile (
       .clk_i, .rst_ni,
       .rx_data_i(rx_data), .rx_valid_i(rx_valid), .rx_ready_o(rx_ready),

@@ -28,7 +28,8 @@
 //    every lane; or
 //  * k-contiguous (the other cases): one access = 4 consecutive k of one lane
 //    (address + lane*ld + 4g), written as word g of that lane;
-// either way one access per k per panel on average. The fill for the next
+// either way one access per k per panel on average (the read data is
+// registered before it is written into the panel). The fill for the next
 // pass overwrites a word only after the array has read it for the last time
 // in the current pass, so one panel per operand suffices and the port fills
 // the next B panel while the array computes on the current one. The array
@@ -191,6 +192,12 @@ module tatami_gemm1p #(
   logic          fw_v_q, fw_pa_q, fw_lc_q, fw_plast_q, fw_wend_q;
   logic [1:0]    fw_l_q, fw_b_q;
   logic [GW-1:0] fw_g_q;
+  // panel write stage: the read data registered (no memory-output-to-EBR
+  // path in one clock), written one enabled cycle after it arrived
+  logic          fx_v_q, fx_pa_q, fx_lc_q, fx_plast_q, fx_wend_q;
+  logic [1:0]    fx_l_q, fx_b_q;
+  logic [GW-1:0] fx_g_q;
+  logic [31:0]   fx_data_q;
 
   logic          f_cur_a, f_lc, f_issue, f_trail_ok, f_plast, f_wend;
   logic [1:0]    f_nl_m1;                    // lanes - 1 of the current panel
@@ -217,7 +224,7 @@ module tatami_gemm1p #(
   logic [EW-1:0] d_e;                        // PE being taken
   logic          dw_v_q, dw_last_q;
   logic [AW-1:0] dw_addr_q;
-  logic [31:0]   dw_val_q, dw_old_q;
+  logic [31:0]   dw_val_q;                   // the value to write (with accumulate: the sum)
 
   always_comb begin
     f_cur_a    = f_pa_q;
@@ -257,8 +264,8 @@ module tatami_gemm1p #(
   // ---------------------------------------------------------------- panels
   logic [7:0]  a_op [R];
   logic [7:0]  b_op [C];
-  logic        fw_we;
-  assign fw_we = en_i && fw_v_q;
+  logic        fx_we;
+  assign fx_we = en_i && fx_v_q;
 
   for (genvar l = 0; l < R; l++) begin : g_pa
     (* no_rw_check *) logic [31:0] mem [NW];   // never read and written at one word in a cycle
@@ -267,15 +274,15 @@ module tatami_gemm1p #(
     logic [31:0] wd;
     always_comb begin
       be = '0;
-      if (fw_we && fw_pa_q) begin
-        if (fw_lc_q)                 be = 4'b0001 << fw_b_q;
-        else if (fw_l_q == 2'(l))    be = 4'b1111;
+      if (fx_we && fx_pa_q) begin
+        if (fx_lc_q)                 be = 4'b0001 << fx_b_q;
+        else if (fx_l_q == 2'(l))    be = 4'b1111;
       end
-      wd = fw_lc_q ? {4{ra_data_i[8*l +: 8]}} : ra_data_i;
+      wd = fx_lc_q ? {4{fx_data_q[8*l +: 8]}} : fx_data_q;
     end
     always_ff @(posedge clk_i) begin
       for (int i = 0; i < 4; i++) begin
-        if (be[i]) mem[fw_g_q][8*i +: 8] <= wd[8*i +: 8];
+        if (be[i]) mem[fx_g_q][8*i +: 8] <= wd[8*i +: 8];
       end
       if (en_i && c_issue) rd_q <= mem[c_g];
     end
@@ -288,15 +295,15 @@ module tatami_gemm1p #(
     logic [31:0] wd;
     always_comb begin
       be = '0;
-      if (fw_we && !fw_pa_q) begin
-        if (fw_lc_q)                 be = 4'b0001 << fw_b_q;
-        else if (fw_l_q == 2'(l))    be = 4'b1111;
+      if (fx_we && !fx_pa_q) begin
+        if (fx_lc_q)                 be = 4'b0001 << fx_b_q;
+        else if (fx_l_q == 2'(l))    be = 4'b1111;
       end
-      wd = fw_lc_q ? {4{ra_data_i[8*l +: 8]}} : ra_data_i;
+      wd = fx_lc_q ? {4{fx_data_q[8*l +: 8]}} : fx_data_q;
     end
     always_ff @(posedge clk_i) begin
       for (int i = 0; i < 4; i++) begin
-        if (be[i]) mem[fw_g_q][8*i +: 8] <= wd[8*i +: 8];
+        if (be[i]) mem[fx_g_q][8*i +: 8] <= wd[8*i +: 8];
       end
       if (en_i && c_issue) rd_q <= mem[c_g];
     end
@@ -408,12 +415,12 @@ module tatami_gemm1p #(
       end
     end
     // ---- fill: write stage bookkeeping (words written; panel complete)
-    if (fw_v_q) begin
-      if (fw_wend_q) f_wdone_d = {1'b0, fw_g_q} + 1'b1;
-      if (fw_plast_q) begin
+    if (fx_v_q) begin
+      if (fx_wend_q) f_wdone_d = {1'b0, fx_g_q} + 1'b1;
+      if (fx_plast_q) begin
         f_pdone   = 1'b1;
         f_wdone_d = '0;                      // counts the next panel's words
-        if (fw_pa_q) f_pa_d = 1'b0;
+        if (fx_pa_q) f_pa_d = 1'b0;
         else         f_pb_d = 1'b0;
         f_go_d = 1'b0;
       end
@@ -520,7 +527,7 @@ module tatami_gemm1p #(
       run_q <= 1'b0; done_q <= 1'b0;
       wk_taken_q <= 1'b0; wk_fin_q <= 1'b0;
       f_pa_q <= 1'b0; f_pb_q <= 1'b0; f_go_q <= 1'b0; f_idone_q <= 1'b0;
-      fw_v_q <= 1'b0;
+      fw_v_q <= 1'b0; fx_v_q <= 1'b0;
       c_run_q <= 1'b0; c_rdone_q <= 1'b0;
       p1_v_q <= 1'b0; p2_v_q <= 1'b0; p3_v_q <= 1'b0;
       d_act_q <= 1'b0; d_more_q <= 1'b0; d_ph_q <= 2'd0; dw_v_q <= 1'b0;
@@ -529,7 +536,7 @@ module tatami_gemm1p #(
       run_q <= 1'b1; done_q <= 1'b0;
       wk_taken_q <= 1'b0; wk_fin_q <= 1'b0;
       f_pa_q <= 1'b1; f_pb_q <= 1'b1; f_go_q <= 1'b0; f_idone_q <= 1'b0;
-      fw_v_q <= 1'b0;
+      fw_v_q <= 1'b0; fx_v_q <= 1'b0;
       c_run_q <= 1'b0; c_rdone_q <= 1'b0;
       p1_v_q <= 1'b0; p2_v_q <= 1'b0; p3_v_q <= 1'b0;
       d_act_q <= 1'b0; d_more_q <= 1'b0; d_ph_q <= 2'd0; dw_v_q <= 1'b0;
@@ -538,6 +545,7 @@ module tatami_gemm1p #(
       wk_taken_q <= wk_taken_d; wk_fin_q <= wk_fin_d;
       f_pa_q <= f_pa_d; f_pb_q <= f_pb_d; f_go_q <= f_go_d; f_idone_q <= f_idone_d;
       fw_v_q <= f_issue;
+      fx_v_q <= fw_v_q;
       c_run_q <= c_run_d; c_rdone_q <= c_rdone_d;
       p1_v_q <= c_issue; p2_v_q <= p1_v_q; p3_v_q <= p2_v_q;
       d_act_q <= d_act_d; d_more_q <= d_more_d; d_ph_q <= d_ph_d;
@@ -566,6 +574,8 @@ module tatami_gemm1p #(
       f_wdone_q <= f_wdone_d;
       fw_pa_q <= f_cur_a; fw_lc_q <= f_lc; fw_plast_q <= f_plast; fw_wend_q <= f_wend;
       fw_l_q <= f_l_q; fw_b_q <= f_j_q[1:0]; fw_g_q <= f_g;
+      fx_pa_q <= fw_pa_q; fx_lc_q <= fw_lc_q; fx_plast_q <= fw_plast_q; fx_wend_q <= fw_wend_q;
+      fx_l_q <= fw_l_q; fx_b_q <= fw_b_q; fx_g_q <= fw_g_q; fx_data_q <= ra_data_i;
       c_k_q <= c_k_d; c_kl_q <= c_kl_d; c_lastc_q <= c_lastc_d;
       c_lastpass_q <= c_lastpass_d; c_vr_q <= c_vr_d; c_vc_q <= c_vc_d; c_ctile_q <= c_ctile_d;
       p1_sel_q <= c_k_q[1:0];
@@ -575,7 +585,9 @@ module tatami_gemm1p #(
         dw_addr_q <= d_addr_q;
         dw_last_q <= d_last;
       end
-      if (d_ph_q == 2'd1) dw_old_q <= rc_data_i;
+      // accumulate: add old C as it arrives (registered: the memory's output
+      // never reaches its input in the same clock)
+      if (acc_q && d_ph_q == 2'd1) dw_val_q <= dw_val_q + rc_data_i;
     end
   end
 
@@ -595,7 +607,7 @@ module tatami_gemm1p #(
     rc_addr_o          = d_addr_q;
     w_en_o             = en_i && dw_v_q;
     w_addr_o           = dw_addr_q;
-    w_data_o           = dw_val_q + (acc_q ? dw_old_q : 32'd0);
+    w_data_o           = dw_val_q;
     w_be_o             = 4'hF;
   end
 endmodule

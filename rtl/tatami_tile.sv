@@ -17,6 +17,8 @@ module tatami_tile #(
   parameter bit DSP = 1'b0,           // 1: array products on SB_MAC16 (8x8 dual mode)
   parameter int DW = 24,              // engine dimension counters (validated M,N,K <= SRAM_BYTES,
                                       // so AW+1 bits suffice)
+  parameter bit PL_SKID = 1'b0,       // 1: a skid buffer between the sequencer's response payload
+                                      // and the frame encoder (board timing; +1 cycle latency)
   parameter int ENGINE = 0            // GEMM engine: 0 tatami_gemm (streams operands through
                                       // several ports), 1 tatami_gemm1p (operand panels in
                                       // block RAM, one memory access per clock; W = 4, R, C <= 4)
@@ -67,13 +69,27 @@ module tatami_tile #(
   // ------------------------------------------------------------ TX path
   logic        hdr_valid, hdr_ready, pl_valid, pl_ready, tx_idle;
   logic [7:0]  hdr_seq, hdr_status, pl_data;
+  logic        tx_pl_valid, tx_pl_ready;
+  logic [7:0]  tx_pl_data;
+
+  if (PL_SKID) begin : g_pl_skid
+    tatami_skid #(.WIDTH(8)) u_pl_skid (
+      .clk_i, .rst_ni,
+      .data_i(pl_data), .valid_i(pl_valid), .ready_o(pl_ready),
+      .data_o(tx_pl_data), .valid_o(tx_pl_valid), .ready_i(tx_pl_ready)
+    );
+  end else begin : g_pl_direct
+    assign tx_pl_data  = pl_data;
+    assign tx_pl_valid = pl_valid;
+    assign pl_ready    = tx_pl_ready;
+  end
   logic [10:0] hdr_len;
 
   tatami_tx u_tx (
     .clk_i, .rst_ni,
     .hdr_valid_i (hdr_valid), .hdr_ready_o(hdr_ready), .hdr_addr_i(MY_ADDR),
     .hdr_seq_i   (hdr_seq), .hdr_status_i(hdr_status), .hdr_len_i(hdr_len),
-    .pl_data_i   (pl_data), .pl_valid_i(pl_valid), .pl_ready_o(pl_ready),
+    .pl_data_i   (tx_pl_data), .pl_valid_i(tx_pl_valid), .pl_ready_o(tx_pl_ready),
     .tx_data_o, .tx_valid_o, .tx_ready_i,
     .idle_o      (tx_idle)
   );

@@ -56,7 +56,7 @@ module icebreaker_top #(
   tatami_board #(
     .R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .PROFILE(1),
     .TILE_X(0), .TILE_Y(0), .CREDITS(CREDITS), .RX_TIMEOUT(RX_TIMEOUT), .CNT_W(CNT_W),
-    .MEM(MEM), .DSP(DSP), .DW(DW), .ENGINE(ENGINE), .CLOCK_HZ(CLOCK_HZ), .BAUD(BAUD), .LOOPBACK(LOOPBACK)
+    .MEM(MEM), .DSP(DSP), .DW(DW), .ENGINE(ENGINE), .PL_SKID(1), .CLOCK_HZ(CLOCK_HZ), .BAUD(BAUD), .LOOPBACK(LOOPBACK)
   ) u_board (
     .clk_i(clk), .rst_ni(rst_n), .uart_rx_i(RX), .uart_tx_o(TX),
     .led_idle_o(idle), .led_busy_o(busy), .led_error_o(error)
