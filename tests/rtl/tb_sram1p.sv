@@ -5,6 +5,10 @@
 //       cells_sim.v; built with -DTATAMI_ICE40, see TB_VFLAGS_tb_sram1p)
 //   d1: IMPL=1, BYTES=8192,   W=4 (inferred RAMs, the HX8K configuration)
 //   d2: IMPL=1, BYTES=4096,   W=6 (widest port: non-replicated write path)
+// and two with ARB=0 (SINGLE: at most one request per clock, no latches,
+// en_o always 1, one shared read data output):
+//   d3: IMPL=0, BYTES=131072, W=4, ARB=0 (the iCEBreaker board tile)
+//   d4: IMPL=1, BYTES=8192,   W=4, ARB=0
 module tb_sram1p (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -55,7 +59,39 @@ module tb_sram1p (
   input  logic        d2_w_en_i,
   input  logic [31:0] d2_w_addr_i,
   input  logic [63:0] d2_w_data_i,
-  input  logic [7:0]  d2_w_be_i
+  input  logic [7:0]  d2_w_be_i,
+
+  // DUT 3: BYTES=131072, W=4, SPRAM (IMPL=0), ARB=0 exactly as on the iCEBreaker board
+  output logic        d3_en_o,
+  input  logic        d3_ra_en_i,
+  input  logic [31:0] d3_ra_addr_i,
+  output logic [63:0] d3_ra_data_o,
+  input  logic        d3_rb_en_i,
+  input  logic [31:0] d3_rb_addr_i,
+  output logic [63:0] d3_rb_data_o,
+  input  logic        d3_rc_en_i,
+  input  logic [31:0] d3_rc_addr_i,
+  output logic [63:0] d3_rc_data_o,
+  input  logic        d3_w_en_i,
+  input  logic [31:0] d3_w_addr_i,
+  input  logic [63:0] d3_w_data_i,
+  input  logic [7:0]  d3_w_be_i,
+
+  // DUT 4: BYTES=8192, W=4, inferred RAMs (IMPL=1), ARB=0
+  output logic        d4_en_o,
+  input  logic        d4_ra_en_i,
+  input  logic [31:0] d4_ra_addr_i,
+  output logic [63:0] d4_ra_data_o,
+  input  logic        d4_rb_en_i,
+  input  logic [31:0] d4_rb_addr_i,
+  output logic [63:0] d4_rb_data_o,
+  input  logic        d4_rc_en_i,
+  input  logic [31:0] d4_rc_addr_i,
+  output logic [63:0] d4_rc_data_o,
+  input  logic        d4_w_en_i,
+  input  logic [31:0] d4_w_addr_i,
+  input  logic [63:0] d4_w_data_i,
+  input  logic [7:0]  d4_w_be_i
 );
   tb_sram1p_dut #(.BYTES(131072), .W(4), .IMPL(0)) u_d0 (
     .clk_i, .rst_ni, .en_o(d0_en_o),
@@ -80,6 +116,22 @@ module tb_sram1p (
     .rc_en_i(d2_rc_en_i), .rc_addr_i(d2_rc_addr_i), .rc_data_o(d2_rc_data_o),
     .w_en_i(d2_w_en_i), .w_addr_i(d2_w_addr_i), .w_data_i(d2_w_data_i), .w_be_i(d2_w_be_i)
   );
+
+  tb_sram1p_dut #(.BYTES(131072), .W(4), .IMPL(0), .ARB(1'b0)) u_d3 (
+    .clk_i, .rst_ni, .en_o(d3_en_o),
+    .ra_en_i(d3_ra_en_i), .ra_addr_i(d3_ra_addr_i), .ra_data_o(d3_ra_data_o),
+    .rb_en_i(d3_rb_en_i), .rb_addr_i(d3_rb_addr_i), .rb_data_o(d3_rb_data_o),
+    .rc_en_i(d3_rc_en_i), .rc_addr_i(d3_rc_addr_i), .rc_data_o(d3_rc_data_o),
+    .w_en_i(d3_w_en_i), .w_addr_i(d3_w_addr_i), .w_data_i(d3_w_data_i), .w_be_i(d3_w_be_i)
+  );
+
+  tb_sram1p_dut #(.BYTES(8192), .W(4), .IMPL(1), .ARB(1'b0)) u_d4 (
+    .clk_i, .rst_ni, .en_o(d4_en_o),
+    .ra_en_i(d4_ra_en_i), .ra_addr_i(d4_ra_addr_i), .ra_data_o(d4_ra_data_o),
+    .rb_en_i(d4_rb_en_i), .rb_addr_i(d4_rb_addr_i), .rb_data_o(d4_rb_data_o),
+    .rc_en_i(d4_rc_en_i), .rc_addr_i(d4_rc_addr_i), .rc_data_o(d4_rc_data_o),
+    .w_en_i(d4_w_en_i), .w_addr_i(d4_w_addr_i), .w_data_i(d4_w_data_i), .w_be_i(d4_w_be_i)
+  );
 endmodule
 
 // One tatami_sram1p with its ports widened / truncated to the tb's widths.
@@ -87,6 +139,7 @@ module tb_sram1p_dut #(
   parameter int BYTES = 8192,
   parameter int W     = 4,
   parameter int IMPL  = 1,
+  parameter bit ARB   = 1'b1,
   localparam int AW   = $clog2(BYTES)
 ) (
   input  logic        clk_i,
@@ -108,7 +161,7 @@ module tb_sram1p_dut #(
 );
   logic [8*W-1:0] ra_data, rb_data, rc_data;
 
-  tatami_sram1p #(.BYTES(BYTES), .W(W), .IMPL(IMPL)) u_mem (
+  tatami_sram1p #(.BYTES(BYTES), .W(W), .IMPL(IMPL), .ARB(ARB)) u_mem (
     .clk_i, .rst_ni, .en_o,
     .ra_en_i, .ra_addr_i(ra_addr_i[AW-1:0]), .ra_data_o(ra_data),
     .rb_en_i, .rb_addr_i(rb_addr_i[AW-1:0]), .rb_data_o(rb_data),
