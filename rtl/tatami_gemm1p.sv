@@ -199,7 +199,7 @@ module tatami_gemm1p #(
   logic [GW-1:0] fx_g_q;
   logic [31:0]   fx_data_q;
 
-  logic          f_cur_a, f_lc, f_issue, f_trail_ok, f_plast, f_wend;
+  logic          f_cur_a, f_lc, f_issue, f_trail_ok, f_trail_d, f_trail_q, f_plast, f_wend;
   logic [1:0]    f_nl_m1;                    // lanes - 1 of the current panel
   logic [GW-1:0] f_g;
 
@@ -233,7 +233,13 @@ module tatami_gemm1p #(
     f_g        = GW'(f_j_q >> 2);
     // The next pass's fill may overwrite word f_g once the array has issued
     // its last read of that word in the pass it computes (or all of them).
-    f_trail_ok = wk_taken_q || c_rdone_q || !c_run_q || (f_g < c_g);
+    // Registered for timing, so decided one enabled cycle early with a word
+    // of margin: f_g grows by at most one word per cycle and c_g never
+    // shrinks while the fill runs ahead (when the array takes a new pass, the
+    // fill is for that pass and needs no trailing; a new fill pass starts
+    // with a cycle that issues nothing).
+    f_trail_d  = wk_taken_q || c_rdone_q || !c_run_q || ({1'b0, f_g} + 1'b1 < {1'b0, c_g});
+    f_trail_ok = f_trail_q;
     f_issue    = run_q && !wk_fin_q && (f_pa_q || f_pb_q) && f_go_q && !f_idone_q &&
                  !d_act_q && f_trail_ok;
     f_wend     = f_lc ? (f_j_q[1:0] == 2'd3 || f_j_q == wk_kl - 1'b1) : (f_l_q == f_nl_m1);
@@ -527,7 +533,7 @@ module tatami_gemm1p #(
       run_q <= 1'b0; done_q <= 1'b0;
       wk_taken_q <= 1'b0; wk_fin_q <= 1'b0;
       f_pa_q <= 1'b0; f_pb_q <= 1'b0; f_go_q <= 1'b0; f_idone_q <= 1'b0;
-      fw_v_q <= 1'b0; fx_v_q <= 1'b0;
+      fw_v_q <= 1'b0; fx_v_q <= 1'b0; f_trail_q <= 1'b0;
       c_run_q <= 1'b0; c_rdone_q <= 1'b0;
       p1_v_q <= 1'b0; p2_v_q <= 1'b0; p3_v_q <= 1'b0;
       d_act_q <= 1'b0; d_more_q <= 1'b0; d_ph_q <= 2'd0; dw_v_q <= 1'b0;
@@ -536,7 +542,7 @@ module tatami_gemm1p #(
       run_q <= 1'b1; done_q <= 1'b0;
       wk_taken_q <= 1'b0; wk_fin_q <= 1'b0;
       f_pa_q <= 1'b1; f_pb_q <= 1'b1; f_go_q <= 1'b0; f_idone_q <= 1'b0;
-      fw_v_q <= 1'b0; fx_v_q <= 1'b0;
+      fw_v_q <= 1'b0; fx_v_q <= 1'b0; f_trail_q <= 1'b0;
       c_run_q <= 1'b0; c_rdone_q <= 1'b0;
       p1_v_q <= 1'b0; p2_v_q <= 1'b0; p3_v_q <= 1'b0;
       d_act_q <= 1'b0; d_more_q <= 1'b0; d_ph_q <= 2'd0; dw_v_q <= 1'b0;
@@ -546,6 +552,7 @@ module tatami_gemm1p #(
       f_pa_q <= f_pa_d; f_pb_q <= f_pb_d; f_go_q <= f_go_d; f_idone_q <= f_idone_d;
       fw_v_q <= f_issue;
       fx_v_q <= fw_v_q;
+      f_trail_q <= f_trail_d;
       c_run_q <= c_run_d; c_rdone_q <= c_rdone_d;
       p1_v_q <= c_issue; p2_v_q <= p1_v_q; p3_v_q <= p2_v_q;
       d_act_q <= d_act_d; d_more_q <= d_more_d; d_ph_q <= d_ph_d;

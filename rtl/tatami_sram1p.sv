@@ -111,8 +111,14 @@ module tatami_sram1p #(
     pend_d  = ARB ? req[3:1] & ~pick[3:1] : 3'b000;
     en_d    = pend_d == 3'b000;
     s_valid = req != 4'b0000;
-    s_write = pick[3];
-    if (en_q || !ARB) begin
+    s_write = ARB ? pick[3] : w_en_i;
+    if (!ARB) begin
+      // one request at most: an AND-OR select, two logic levels (timing)
+      s_addr = ({AW{ra_en_i}} & ra_addr_i) | ({AW{rb_en_i}} & rb_addr_i) |
+               ({AW{rc_en_i}} & rc_addr_i) | ({AW{w_en_i}} & w_addr_i);
+      s_wdata = w_data_i;
+      s_be    = w_be_i;
+    end else if (en_q) begin
       s_addr = pick[0] ? ra_addr_i : pick[1] ? rb_addr_i : pick[2] ? rc_addr_i : w_addr_i;
       s_wdata = w_data_i;
       s_be    = w_be_i;
