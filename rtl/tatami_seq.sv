@@ -194,14 +194,7 @@ module tatami_seq #(
   // WRITE copy and READ stream
   logic [10:0]   idx_q, idx_d, wr_n;    // WRITE: frame buffer address; READ: bytes read
   logic          wv_q, wv_d;
-  logic          rdv_q, rdv_d;          // READ: the SRAM output holds a byte not yet sent
-  // READ: a byte the link has not taken when the next read replaces the
-  // SRAM output. With it, reads issue from flops alone (at most two bytes
-  // in hand), not from pl_ready_i: the link's ready stays out of the SRAM
-  // address path.
-  logic          skid_v_q, skid_v_d;
-  logic [7:0]    skid_q, skid_d;
-  logic          rd_go;
+  logic          rdv_q, rdv_d;
   logic [10:0]   pidx_q, pidx_d;
 
   // counter events of this cycle, from the FSM
@@ -428,10 +421,7 @@ module tatami_seq #(
           pl_valid_o_c = 1'b1;
           pl_data_o_c  = cnt_byte;
         end
-        K_READ: begin
-          pl_valid_o_c = rdv_q || skid_v_q;
-          pl_data_o_c  = skid_v_q ? skid_q : rd_data_i[7:0];   // the skid byte is older
-        end
+        K_READ: begin pl_valid_o_c = rdv_q; pl_data_o_c = rd_data_i[7:0]; end
         default: ;
       endcase
     end
@@ -572,8 +562,6 @@ module tatami_seq #(
     idx_d        = idx_q;
     wv_d         = 1'b0;
     rdv_d        = rdv_q;
-    skid_v_d     = skid_v_q;
-    skid_d       = skid_q;
     pidx_d       = pidx_q;
     frm_ack_o_c  = 1'b0;
     fb_raddr_o_c = {5'b0, ai_q};
@@ -765,7 +753,6 @@ module tatami_seq #(
           pidx_d  = '0;
           idx_d   = '0;
           rdv_d   = 1'b0;
-          skid_v_d = 1'b0;
           if (rsp_len_q != '0) begin
             state_d = S_PAYLOAD;
           end else begin
@@ -778,23 +765,14 @@ module tatami_seq #(
       S_PAYLOAD: begin
         // READ: SRAM read port C, one byte per cycle while the link takes
         // them; the SRAM holds its output while rd_en_o is low.
-        // The link takes the skid byte first. A read whose SRAM byte is
-        // still unsent moves that byte into the skid.
         if (kind_q == K_READ) begin
-          if (rd_go) begin
+          if ((!rdv_q || pl_ready_i) && idx_q != rsp_len_q) begin
             rd_en_o_c = 1'b1;
             args_d[AW-1:0] = args_q[AW-1:0] + 1'b1;
             idx_d   = idx_q + 11'd1;
             rdv_d   = 1'b1;
-            if (rdv_q && !pl_take) begin    // then the skid is empty
-              skid_v_d = 1'b1;
-              skid_d   = rd_data_i[7:0];
-            end else if (skid_v_q && pl_take) begin
-              skid_v_d = 1'b0;
-            end
-          end else if (pl_take) begin
-            if (skid_v_q) skid_v_d = 1'b0;
-            else          rdv_d    = 1'b0;
+          end else if (pl_ready_i) begin
+            rdv_d = 1'b0;
           end
         end
         if (pl_take) begin
@@ -821,7 +799,6 @@ module tatami_seq #(
     fb_raddr_o = fb_raddr_o_c;
   end
   assign rd_addr_o = args_q[AW-1:0];     // the DMA address advances in place
-  assign rd_go     = (idx_q != rsp_len_q) && !(rdv_q && skid_v_q);
 
   // ------------------------------------------------------------ counters
   // Counter i is cmem[i] (0 while clr_q[i]) plus a few flops of pending
@@ -1078,8 +1055,6 @@ module tatami_seq #(
       idx_q        <= '0;
       wv_q         <= 1'b0;
       rdv_q        <= 1'b0;
-      skid_v_q     <= 1'b0;
-      skid_q       <= '0;
       pidx_q       <= '0;
     end else begin
       state_q      <= state_d;
@@ -1104,8 +1079,6 @@ module tatami_seq #(
       idx_q        <= idx_d;
       wv_q         <= wv_d;
       rdv_q        <= rdv_d;
-      skid_v_q     <= skid_v_d;
-      skid_q       <= skid_d;
       pidx_q       <= pidx_d;
     end
   end
