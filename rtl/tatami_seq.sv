@@ -209,6 +209,7 @@ module tatami_seq #(
   logic [7:0] cache_waddr, cache_wdata;
 
   logic [7:0]  diff;
+  logic        diff_gt128;
   logic        pl_take;
   logic [7:0]  info_byte;
   logic [7:0]  cnt_byte;                // COUNTERS payload byte pidx_q
@@ -217,6 +218,7 @@ module tatami_seq #(
 
   assign wr_n     = frm_len_i[10:0] - 11'd4;
   assign diff     = expected_q - frm_seq_i;
+  assign diff_gt128 = diff[7] && (diff[6:0] != 7'd0);
   // S_INIT walks the cache with idx_q (0, 1, 2, ... after reset).
   assign init_idx = idx_q[7:0];
   assign fl_trans = args_q[8*36 +: 2];
@@ -430,6 +432,103 @@ module tatami_seq #(
   end
   assign pl_take = pl_valid_o && pl_ready_i;
 
+  // ------------------------------------------------------------ frame acceptance
+  // The SEQ / destination / opcode / length decisions of S_DISPATCH,
+  // computed a cycle early into flops: S_DISPATCH is entered only from
+  // S_IDLE with the frame valid, the decoder holds frm_* until the ack and
+  // expected_q changes only in S_RESP, so the flags registered in that
+  // S_IDLE cycle are the frame's. Only the cache entry (read in S_IDLE) is
+  // used as it arrives.
+  logic       a_err_q, a_err_d;           // decoder error: frm_status_i
+  logic       a_dest_q, a_dest_d;         // another tile's frame: BAD_DEST
+  logic       a_new_q, a_new_d;           // HELLO or the expected SEQ: execute, consume
+  logic       a_ahead_q, a_ahead_d;       // not HELLO and SEQ ahead: a frame was lost
+  logic       a_idem_q, a_idem_d;         // INFO, READ, COUNTERS: a duplicate executes
+  // what executing does: status, next state, payload
+  logic [3:0] x_status_q, x_status_d;
+  logic       x_args_q, x_args_d;         // to S_ARGS (WRITE, READ, GEMM of the right length)
+  logic       x_clear_q, x_clear_d;
+  kind_e      x_kind_q, x_kind_d;
+  logic [6:0] x_len_q, x_len_d;           // response LEN: 0, 20 (INFO) or 96 (COUNTERS)
+
+  logic [3:0] x_status_c;
+  logic       x_args_c, x_clear_c;
+  kind_e      x_kind_c;
+  logic [6:0] x_len_c;
+  always_comb begin
+    a_err_d   = (frm_status_i != `TATAMI_ST_OK);
+    a_dest_d  = (frm_addr_i != MY_ADDR);
+    a_new_d   = (frm_code_i == `TATAMI_OP_HELLO) || (diff == 8'd0);
+    a_ahead_d = (frm_code_i != `TATAMI_OP_HELLO) && diff_gt128;
+    a_idem_d  = (frm_code_i == `TATAMI_OP_INFO) || (frm_code_i == `TATAMI_OP_READ) ||
+                (frm_code_i == `TATAMI_OP_COUNTERS);
+    x_status_c = 4'(`TATAMI_ST_OK);
+    x_args_c   = 1'b0;
+    x_clear_c  = 1'b0;
+    x_kind_c   = K_NONE;
+    x_len_c    = '0;
+    unique case (frm_code_i)
+      `TATAMI_OP_HELLO, `TATAMI_OP_INFO, `TATAMI_OP_COUNTERS, `TATAMI_OP_CLEAR: begin
+        if (frm_len_i != 16'd0) begin
+          x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        end else if (frm_code_i == `TATAMI_OP_COUNTERS) begin
+          x_len_c  = 7'd96;
+          x_kind_c = K_CNT;
+        end else if (frm_code_i == `TATAMI_OP_CLEAR) begin
+          x_clear_c = 1'b1;
+        end else begin
+          x_len_c  = 7'd20;
+          x_kind_c = K_INFO;
+        end
+      end
+      `TATAMI_OP_WRITE: begin
+        if (frm_len_i < 16'd5) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        else x_args_c = 1'b1;
+      end
+      `TATAMI_OP_READ: begin
+        if (frm_len_i != 16'd6) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        else x_args_c = 1'b1;
+      end
+      `TATAMI_OP_GEMM: begin
+        if (frm_len_i != 16'd40) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        else x_args_c = 1'b1;
+      end
+      default: x_status_c = 4'(`TATAMI_ST_BAD_OPCODE);
+    endcase
+    // written once per evaluation (Icarus wakes readers on every write)
+    x_status_d = x_status_c;
+    x_args_d   = x_args_c;
+    x_clear_d  = x_clear_c;
+    x_kind_d   = x_kind_c;
+    x_len_d    = x_len_c;
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_err_q    <= 1'b0;
+      a_dest_q   <= 1'b0;
+      a_new_q    <= 1'b0;
+      a_ahead_q  <= 1'b0;
+      a_idem_q   <= 1'b0;
+      x_status_q <= '0;
+      x_args_q   <= 1'b0;
+      x_clear_q  <= 1'b0;
+      x_kind_q   <= K_NONE;
+      x_len_q    <= '0;
+    end else begin
+      a_err_q    <= a_err_d;
+      a_dest_q   <= a_dest_d;
+      a_new_q    <= a_new_d;
+      a_ahead_q  <= a_ahead_d;
+      a_idem_q   <= a_idem_d;
+      x_status_q <= x_status_d;
+      x_args_q   <= x_args_d;
+      x_clear_q  <= x_clear_d;
+      x_kind_q   <= x_kind_d;
+      x_len_q    <= x_len_d;
+    end
+  end
+
   // ------------------------------------------------------------ main FSM
   logic inc_ok_c;
   logic inc_err_c;
@@ -497,61 +596,33 @@ module tatami_seq #(
 
       S_DISPATCH: begin
         state_d = S_RESP;                 // unless something below executes
-        if (frm_status_i != `TATAMI_ST_OK) begin
+        if (a_err_q) begin
           rsp_status_d = frm_status_i;    // BAD_CRC / TRUNCATED / TOO_LONG
           inc_err_c    = 1'b1;
-        end else if (frm_addr_i != MY_ADDR) begin
+        end else if (a_dest_q) begin
           rsp_status_d = `TATAMI_ST_BAD_DEST;
         end else begin
           inc_ok_c = 1'b1;
           // A "duplicate" of a SEQ that never ran since reset has no status
           // to replay; answering SEQ (not executed) is safer than a fake OK.
-          if (frm_code_i != `TATAMI_OP_HELLO &&
-              (diff > 8'd128 || (diff != 8'd0 && cache_rd_q == ST_NONE &&
-                                 frm_code_i != `TATAMI_OP_INFO && frm_code_i != `TATAMI_OP_READ &&
-                                 frm_code_i != `TATAMI_OP_COUNTERS))) begin
+          // Cached statuses are below 16: only ST_NONE has bit 7.
+          if (a_ahead_q || (!a_new_q && cache_rd_q[7] && !a_idem_q)) begin
             rsp_status_d = `TATAMI_ST_SEQ;  // ahead: a frame was lost
             rsp_len_d    = 11'd1;
             kind_d       = K_SEQ;
-          end else if (frm_code_i != `TATAMI_OP_HELLO && diff != 8'd0 &&
-                       !(frm_code_i == `TATAMI_OP_INFO || frm_code_i == `TATAMI_OP_READ ||
-                         frm_code_i == `TATAMI_OP_COUNTERS)) begin
+          end else if (!a_new_q && !a_idem_q) begin
             rsp_status_d = cache_rd_q;      // duplicate: replay, do not execute
             inc_dup_c    = 1'b1;
           end else begin
             // execute: HELLO, the expected SEQ, or an idempotent duplicate
-            inc_dup_c    = (frm_code_i != `TATAMI_OP_HELLO) && (diff != 8'd0);
-            consume_d    = (frm_code_i == `TATAMI_OP_HELLO) || (diff == 8'd0);
-            rsp_status_d = `TATAMI_ST_OK;
+            inc_dup_c    = !a_new_q;
+            consume_d    = a_new_q;
+            rsp_status_d = {4'b0, x_status_q};
+            rsp_len_d    = {4'b0, x_len_q};
+            kind_d       = x_kind_q;
+            cnt_clear_c  = x_clear_q;
             ai_d         = '0;
-            unique case (frm_code_i)
-              `TATAMI_OP_HELLO, `TATAMI_OP_INFO, `TATAMI_OP_COUNTERS, `TATAMI_OP_CLEAR: begin
-                if (frm_len_i != 16'd0) begin
-                  rsp_status_d = `TATAMI_ST_BAD_LEN;
-                end else if (frm_code_i == `TATAMI_OP_COUNTERS) begin
-                  rsp_len_d = 11'd96;
-                  kind_d    = K_CNT;
-                end else if (frm_code_i == `TATAMI_OP_CLEAR) begin
-                  cnt_clear_c = 1'b1;
-                end else begin
-                  rsp_len_d = 11'd20;
-                  kind_d    = K_INFO;
-                end
-              end
-              `TATAMI_OP_WRITE: begin
-                if (frm_len_i < 16'd5) rsp_status_d = `TATAMI_ST_BAD_LEN;
-                else state_d = S_ARGS;
-              end
-              `TATAMI_OP_READ: begin
-                if (frm_len_i != 16'd6) rsp_status_d = `TATAMI_ST_BAD_LEN;
-                else state_d = S_ARGS;
-              end
-              `TATAMI_OP_GEMM: begin
-                if (frm_len_i != 16'd40) rsp_status_d = `TATAMI_ST_BAD_LEN;
-                else state_d = S_ARGS;
-              end
-              default: rsp_status_d = `TATAMI_ST_BAD_OPCODE;
-            endcase
+            if (x_args_q) state_d = S_ARGS;
           end
         end
       end
@@ -761,6 +832,15 @@ module tatami_seq #(
   /* verilator lint_on UNUSEDSIGNAL */
   logic [PWM-1:0]     pmac_q, pmac_d;
   logic [NCNT-1:0]    cnt_inc;           // +1 this cycle (the MACS bit is unused)
+  // The events reach the counters a cycle late, all alike (FSM, engine and
+  // link events, GEMM start, CLEAR): the counters run as if undelayed, one
+  // cycle behind, and the frame decision and the event logic stay out of the
+  // paths into their adders. A COUNTERS payload starts 2 cycles after
+  // S_DISPATCH at the earliest, so it still counts its own frame.
+  // tatami_seq_dbgcnt (dbg_cnt_o) takes the events undelayed.
+  logic [NCNT-1:0]    ev_inc_q;
+  logic [MW-1:0]      ev_macs_q;
+  logic               ev_gstart_q, ev_clear_q;
   logic [PWM-1:0]     pend_w;            // pending count of widx_q
 
   // COUNTERS read-out. stg_q is the live value of counter sidx_q, the next
@@ -825,8 +905,8 @@ module tatami_seq #(
   always_comb begin
     inc_s_c = '0;
     for (int i = 0; i < NCNT; i++) begin
-      if (i == `TATAMI_CNT_MACS) inc_s_c = inc_s_c | ((sidx_q == IW'(i)) ? ev_macs_i : '0);
-      else                       inc_s_c = inc_s_c | MW'((sidx_q == IW'(i)) && cnt_inc[i]);
+      if (i == `TATAMI_CNT_MACS) inc_s_c = inc_s_c | ((sidx_q == IW'(i)) ? ev_macs_q : '0);
+      else                       inc_s_c = inc_s_c | MW'((sidx_q == IW'(i)) && ev_inc_q[i]);
     end
     // written once per evaluation (Icarus wakes readers on every write)
     inc_s = inc_s_c;
@@ -854,18 +934,18 @@ module tatami_seq #(
     clr_d_c  = clr_q;
     for (int i = 0; i < NCNT; i++) begin
       if (i != `TATAMI_CNT_MACS)
-        pend_d_c[i*PW +: PW] = (((widx_q == IW'(i)) ? '0 : pend_q[i*PW +: PW]) + PW'(cnt_inc[i]))
+        pend_d_c[i*PW +: PW] = (((widx_q == IW'(i)) ? '0 : pend_q[i*PW +: PW]) + PW'(ev_inc_q[i]))
                                & pend_mask(i);
       if (widx_q == IW'(i)) clr_d_c[i] = 1'b0;
     end
-    pmac_d_c = ((widx_q == I_MACS) ? '0 : pmac_q) + PWM'(ev_macs_i);
+    pmac_d_c = ((widx_q == I_MACS) ? '0 : pmac_q) + PWM'(ev_macs_q);
     stg_d_c  = ((widx_q == sidx_q) ? cwdata : stg_q) + CNT_W'(inc_s);
-    if (g_start_o) begin                  // last_gemm_cycles := 1
+    if (ev_gstart_q) begin                // last_gemm_cycles := 1
       pend_d_c[`TATAMI_CNT_LAST_GEMM*PW +: PW] = PW'(1);
       clr_d_c[`TATAMI_CNT_LAST_GEMM]           = 1'b1;
       if (sidx_q == I_LAST) stg_d_c = CNT_W'(1);
     end
-    if (cnt_clear) begin                  // drops this cycle's events, as CLEAR does
+    if (ev_clear_q) begin                 // drops this cycle's events, as CLEAR does
       pend_d_c = '0;
       pmac_d_c = '0;
       clr_d_c  = {NCNT{1'b1}};
@@ -909,6 +989,10 @@ module tatami_seq #(
     if (!rst_ni) begin
       rr_q    <= IW'(1);                  // != widx_q
       widx_q  <= '0;
+      ev_inc_q    <= '0;
+      ev_macs_q   <= '0;
+      ev_gstart_q <= 1'b0;
+      ev_clear_q  <= 1'b0;
       clr_q   <= {NCNT{1'b1}};
       pend_q  <= '0;
       pmac_q  <= '0;
@@ -919,6 +1003,10 @@ module tatami_seq #(
     end else begin
       rr_q    <= rr_d;
       widx_q  <= ridx;
+      ev_inc_q    <= cnt_inc;
+      ev_macs_q   <= ev_macs_i;
+      ev_gstart_q <= g_start_o;
+      ev_clear_q  <= cnt_clear;
       clr_q   <= clr_d;
       pend_q  <= pend_d;
       pmac_q  <= pmac_d;
