@@ -841,7 +841,6 @@ module tatami_seq #(
   logic [NCNT-1:0]    ev_inc_q;
   logic [MW-1:0]      ev_macs_q;
   logic               ev_gstart_q, ev_clear_q;
-  logic [PWM-1:0]     pend_w;            // pending count of widx_q
 
   // COUNTERS read-out. stg_q is the live value of counter sidx_q, the next
   // one to send: loaded from its write-back, then counting its events. Byte 0
@@ -887,20 +886,6 @@ module tatami_seq #(
   end
 
   // one-hot AND-OR selects (a variable part-select becomes a shifter)
-  logic [PWM-1:0] pend_w_c;
-  always_comb begin
-    pend_w_c = '0;
-    for (int i = 0; i < NCNT; i++) begin
-      if (i == `TATAMI_CNT_MACS) begin
-        pend_w_c = pend_w_c | ((widx_q == IW'(i)) ? pmac_q : '0);
-      end else begin
-        pend_w_c = pend_w_c | ((widx_q == IW'(i)) ? PWM'(pend_q[i*PW +: PW]) : '0);
-      end
-    end
-    // written once per evaluation (Icarus wakes readers on every write)
-    pend_w = pend_w_c;
-  end
-
   logic [MW-1:0] inc_s_c;
   always_comb begin
     inc_s_c = '0;
@@ -911,14 +896,16 @@ module tatami_seq #(
     // written once per evaluation (Icarus wakes readers on every write)
     inc_s = inc_s_c;
   end
-  // Pending counts are narrow: only their bits need the clr_q gate before
-  // the carry chain (the carry into the upper part is 0 when clr_q), so the
-  // upper part's gate folds into its sum LUTs.
-  logic [PWM:0]       cw_lo;
-  logic [CNT_W-1:PWM] cw_hi;
-  assign cw_lo  = {1'b0, clr_q[widx_q] ? '0 : crd_q[PWM-1:0]} + {1'b0, pend_w};
-  assign cw_hi  = crd_q[CNT_W-1:PWM] + (CNT_W-PWM)'(cw_lo[PWM]);
-  assign cwdata = {clr_q[widx_q] ? '0 : cw_hi, cw_lo[PWM-1:0]};
+  // The write-back's pending count and clear flag are selected a cycle
+  // early, when the counter is read (pend_w_q, clr_w_q: exactly pend_q and
+  // clr_q of widx_q), so the 12-to-1 selects stay out of the adders' paths.
+  logic [PWM-1:0]     pend_w_q, pend_w_d;
+  logic               clr_w_q, clr_w_d;
+  logic [CNT_W-1:0]   crd_g;
+  logic [PWM:0]       stg_small;         // write-back pending + this cycle's events
+  assign crd_g     = clr_w_q ? '0 : crd_q;
+  assign cwdata    = crd_g + CNT_W'(pend_w_q);
+  assign stg_small = {1'b0, pend_w_q} + (PWM+1)'(inc_s);
 
   // read scheduling: a lent slot unless the word is being written back anyway
   assign sforce = sload_q && (widx_q != sidx_q);
@@ -939,7 +926,9 @@ module tatami_seq #(
       if (widx_q == IW'(i)) clr_d_c[i] = 1'b0;
     end
     pmac_d_c = ((widx_q == I_MACS) ? '0 : pmac_q) + PWM'(ev_macs_q);
-    stg_d_c  = ((widx_q == sidx_q) ? cwdata : stg_q) + CNT_W'(inc_s);
+    // the staged counter: its write-back plus this cycle's events (one
+    // carry chain: the two small counts are added first), or itself plus them
+    stg_d_c  = (widx_q == sidx_q) ? crd_g + CNT_W'(stg_small) : stg_q + CNT_W'(inc_s);
     if (ev_gstart_q) begin                // last_gemm_cycles := 1
       pend_d_c[`TATAMI_CNT_LAST_GEMM*PW +: PW] = PW'(1);
       clr_d_c[`TATAMI_CNT_LAST_GEMM]           = 1'b1;
@@ -958,6 +947,22 @@ module tatami_seq #(
     stg_d  = stg_d_c;
   end
 
+  logic [PWM-1:0] pend_w_d_c;
+  logic           clr_w_d_c;
+  always_comb begin
+    pend_w_d_c = '0;
+    clr_w_d_c  = 1'b0;
+    for (int i = 0; i < NCNT; i++) begin
+      if (ridx == IW'(i)) begin
+        clr_w_d_c = clr_d[i];
+        if (i == `TATAMI_CNT_MACS) pend_w_d_c = pmac_d;
+        else                       pend_w_d_c = PWM'(pend_d[i*PW +: PW]);
+      end
+    end
+    // written once per evaluation (Icarus wakes readers on every write)
+    pend_w_d = pend_w_d_c;
+    clr_w_d  = clr_w_d_c;
+  end
   // byte pidx_q of the COUNTERS payload (counter pidx_q[6:3])
   assign ro_b0    = (pidx_q[2:0] == 3'd0);
   assign cnt_byte = ({1'b0, pidx_q[2:0]} >= 4'(NBY)) ? 8'h00 : ro_b0 ? stg_q[7:0] : snap_q[7:0];
@@ -989,6 +994,8 @@ module tatami_seq #(
     if (!rst_ni) begin
       rr_q    <= IW'(1);                  // != widx_q
       widx_q  <= '0;
+      pend_w_q <= '0;
+      clr_w_q  <= 1'b1;                   // matches clr_q after reset
       ev_inc_q    <= '0;
       ev_macs_q   <= '0;
       ev_gstart_q <= 1'b0;
@@ -1003,6 +1010,8 @@ module tatami_seq #(
     end else begin
       rr_q    <= rr_d;
       widx_q  <= ridx;
+      pend_w_q <= pend_w_d;
+      clr_w_q  <= clr_w_d;
       ev_inc_q    <= cnt_inc;
       ev_macs_q   <= ev_macs_i;
       ev_gstart_q <= g_start_o;
