@@ -166,18 +166,29 @@ module tatami_gemm1p #(
   logic [DW-1:0] wk_mrem_q, wk_nrem_q, wk_krem_q;   // M - i0, N - j0, K - kc*KP
   logic [AW-1:0] wk_ablk_q, wk_acur_q, wk_bblk_q, wk_bcur_q, wk_crow_q, wk_ctile_q;
   logic          wk_taken_q, wk_fin_q;
-  logic [KW-1:0] wk_kl;
-  logic [VRW-1:0] wk_vr;
-  logic [VCW-1:0] wk_vc;
+  // Facts about the walker's pass (chunk length, valid rows/columns, last
+  // chunk/pass), registered for timing: they lag the walker by one enabled
+  // cycle, so after each walker change (start, next pass) one settle cycle
+  // (wk_settle_q) lets nothing use them.
+  logic [KW-1:0] wk_kl, wk_kl_c;
+  logic [VRW-1:0] wk_vr, wk_vr_c;
+  logic [VCW-1:0] wk_vc, wk_vc_c;
   logic          wk_kclast, wk_nlast, wk_mlast, wk_lastpass;
+  logic          wk_kclast_c, wk_nlast_c, wk_mlast_c, wk_settle_q;
   always_comb begin
-    wk_kclast   = wk_krem_q <= KP_DW;
-    wk_nlast    = wk_nrem_q <= C_DW;
-    wk_mlast    = wk_mrem_q <= R_DW;
+    wk_kclast_c = wk_krem_q <= KP_DW;
+    wk_nlast_c  = wk_nrem_q <= C_DW;
+    wk_mlast_c  = wk_mrem_q <= R_DW;
+    wk_kl_c     = wk_kclast_c ? KW'(wk_krem_q) : KW'(KP);
+    wk_vr_c     = wk_mlast_c ? VRW'(wk_mrem_q) : VRW'(R);
+    wk_vc_c     = wk_nlast_c ? VCW'(wk_nrem_q) : VCW'(C);
     wk_lastpass = wk_kclast && wk_nlast && wk_mlast;
-    wk_kl       = wk_kclast ? KW'(wk_krem_q) : KW'(KP);
-    wk_vr       = wk_mlast ? VRW'(wk_mrem_q) : VRW'(R);
-    wk_vc       = wk_nlast ? VCW'(wk_nrem_q) : VCW'(C);
+  end
+  always_ff @(posedge clk_i) begin
+    if (en_i) begin
+      wk_kclast <= wk_kclast_c; wk_nlast <= wk_nlast_c; wk_mlast <= wk_mlast_c;
+      wk_kl <= wk_kl_c; wk_vr <= wk_vr_c; wk_vc <= wk_vc_c;
+    end
   end
 
   // ---------------------------------------------------------------- fill unit
@@ -256,7 +267,7 @@ module tatami_gemm1p #(
     c_ok    = !wk_taken_q || wk_fin_q ||
               ((!f_pa_q || c_gw) && (!f_pb_q || (!f_pa_q && c_gw)));
     c_issue = run_q && c_run_q && !c_rdone_q && c_ok;
-    c_take  = run_q && !c_run_q && !wk_taken_q && !wk_fin_q && !done_q;
+    c_take  = run_q && !c_run_q && !wk_taken_q && !wk_fin_q && !done_q && !wk_settle_q;
   end
 
   always_comb begin
@@ -361,7 +372,7 @@ module tatami_gemm1p #(
   logic          run_d, done_d;
   logic [DW-1:0] wk_mrem_d, wk_nrem_d, wk_krem_d;
   logic [AW-1:0] wk_ablk_d, wk_acur_d, wk_bblk_d, wk_bcur_d, wk_crow_d, wk_ctile_d;
-  logic          wk_taken_d, wk_fin_d;
+  logic          wk_taken_d, wk_fin_d, wk_settle_d;
   logic          f_pa_d, f_pb_d, f_go_d, f_idone_d;
   logic [KW-1:0] f_j_d;
   logic [1:0]    f_l_d;
@@ -395,7 +406,7 @@ module tatami_gemm1p #(
     f_pdone = 1'b0;
 
     // ---- fill: load the panel's start address
-    if ((f_pa_q || f_pb_q) && !f_go_q && !wk_fin_q) begin
+    if ((f_pa_q || f_pb_q) && !f_go_q && !wk_fin_q && !wk_settle_q) begin
       f_go_d    = 1'b1;
       f_addr_d  = f_pa_q ? wk_acur_q : wk_bcur_q;
       f_grp_d   = f_pa_q ? wk_acur_q : wk_bcur_q;
@@ -484,7 +495,9 @@ module tatami_gemm1p #(
     end
 
     // ---- walker: next pass once this one is filled and taken
-    if (run_q && !wk_fin_q && wk_taken_q && !f_pa_q && !f_pb_q && !f_pdone) begin
+    wk_settle_d = 1'b0;
+    if (run_q && !wk_fin_q && wk_taken_q && !f_pa_q && !f_pb_q && !f_pdone && !wk_settle_q) begin
+      wk_settle_d = 1'b1;
       if (wk_lastpass) begin
         wk_fin_d = 1'b1;
       end else begin
@@ -531,7 +544,7 @@ module tatami_gemm1p #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       run_q <= 1'b0; done_q <= 1'b0;
-      wk_taken_q <= 1'b0; wk_fin_q <= 1'b0;
+      wk_taken_q <= 1'b0; wk_fin_q <= 1'b0; wk_settle_q <= 1'b1;
       f_pa_q <= 1'b0; f_pb_q <= 1'b0; f_go_q <= 1'b0; f_idone_q <= 1'b0;
       fw_v_q <= 1'b0; fx_v_q <= 1'b0; f_trail_q <= 1'b0;
       c_run_q <= 1'b0; c_rdone_q <= 1'b0;
@@ -540,7 +553,7 @@ module tatami_gemm1p #(
     end else if (start_i && !run_q) begin
       // taken even in a frozen cycle (the engine is idle)
       run_q <= 1'b1; done_q <= 1'b0;
-      wk_taken_q <= 1'b0; wk_fin_q <= 1'b0;
+      wk_taken_q <= 1'b0; wk_fin_q <= 1'b0; wk_settle_q <= 1'b1;
       f_pa_q <= 1'b1; f_pb_q <= 1'b1; f_go_q <= 1'b0; f_idone_q <= 1'b0;
       fw_v_q <= 1'b0; fx_v_q <= 1'b0; f_trail_q <= 1'b0;
       c_run_q <= 1'b0; c_rdone_q <= 1'b0;
@@ -548,7 +561,7 @@ module tatami_gemm1p #(
       d_act_q <= 1'b0; d_more_q <= 1'b0; d_ph_q <= 2'd0; dw_v_q <= 1'b0;
     end else if (en_i) begin
       run_q <= run_d; done_q <= done_d;
-      wk_taken_q <= wk_taken_d; wk_fin_q <= wk_fin_d;
+      wk_taken_q <= wk_taken_d; wk_fin_q <= wk_fin_d; wk_settle_q <= wk_settle_d;
       f_pa_q <= f_pa_d; f_pb_q <= f_pb_d; f_go_q <= f_go_d; f_idone_q <= f_idone_d;
       fw_v_q <= f_issue;
       fx_v_q <= fw_v_q;
