@@ -49,7 +49,7 @@
 // input in one clock (the board's SPRAM is slow). The drain has the port to
 // itself and the array waits for it (its accumulators are busy).
 //
-// CYCLES (enabled): about (K + 5 + D) per tile, D = vr*vc drain writes
+// CYCLES (enabled): about (K + 10 + D) per tile, D = vr*vc drain writes
 // (3 D with accumulate), plus one A panel load (K accesses, partly hidden)
 // per R-row block; the first pass waits for its fills. Multi-chunk GEMMs
 // (K > KP) refill both panels every pass: about 2K per tile.
