@@ -85,8 +85,14 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # their results are reported in the boards block.
 if [ -f boards/boards.mk ]; then
   bg_start board-hx8k flock "$LOGDIR/pnr.lock" make -s BUILD="$BUILD" check-hx8k
-  bg_known_fail board-icebreaker "UP5K fits, 36 MHz timing not met yet, issue 3" \
-    flock "$LOGDIR/pnr.lock" make -s BUILD="$BUILD" check-icebreaker
+  # The UP5K check is a known failure (it fits; 36 MHz not met yet, issue 3): a
+  # known failure cannot catch a regression, and its place and route pushed
+  # make test past 15 minutes (17m42s), so until it passes only make test-long
+  # runs it (make check-icebreaker by hand).
+  if [ "${TATAMI_LONG:-0}" = 1 ]; then
+    bg_known_fail board-icebreaker "UP5K fits, 36 MHz timing not met yet, issue 3" \
+      flock "$LOGDIR/pnr.lock" make -s BUILD="$BUILD" check-icebreaker
+  fi
 fi
 
 run rtl-lint        make -s BUILD="$BUILD" lint
@@ -117,7 +123,11 @@ if [ -f boards/boards.mk ]; then
   run board-lint       make -s BUILD="$BUILD" board-lint
   run board-echo       make -s BUILD="$BUILD" board-echo
   bg_report board-hx8k
-  bg_report board-icebreaker
+  if [ "${TATAMI_LONG:-0}" = 1 ]; then
+    bg_report board-icebreaker
+  else
+    xfails+=("board-icebreaker: not run (UP5K fits, 36 MHz timing not met yet, issue 3; make test-long runs it)")
+  fi
 fi
 # ---- end boards ----------------------------------------------------------------
 
