@@ -284,18 +284,21 @@ module tatami_gemm1p #(
   logic        fx_we;
   assign fx_we = en_i && fx_v_q;
 
-  for (genvar l = 0; l < R; l++) begin : g_pa
+  // Lanes 0..R-1 are panel A's rows, R..R+C-1 panel B's columns.
+  for (genvar q = 0; q < R + C; q++) begin : g_lane
+    localparam bit IS_A = q < R;
+    localparam int L    = IS_A ? q : q - R;   // lane within its panel
     (* no_rw_check *) logic [31:0] mem [NW];   // never read and written at one word in a cycle
     logic [31:0] rd_q;
     logic [3:0]  be;
     logic [31:0] wd;
     always_comb begin
       be = '0;
-      if (fx_we && fx_pa_q) begin
+      if (fx_we && fx_pa_q == IS_A) begin
         if (fx_lc_q)                 be = 4'b0001 << fx_b_q;
-        else if (fx_l_q == 2'(l))    be = 4'b1111;
+        else if (fx_l_q == 2'(L))    be = 4'b1111;
       end
-      wd = fx_lc_q ? {4{fx_data_q[8*l +: 8]}} : fx_data_q;
+      wd = fx_lc_q ? {4{fx_data_q[8*L +: 8]}} : fx_data_q;
     end
     always_ff @(posedge clk_i) begin
       for (int i = 0; i < 4; i++) begin
@@ -303,28 +306,11 @@ module tatami_gemm1p #(
       end
       if (en_i && c_issue) rd_q <= mem[c_g];
     end
-    assign a_op[l]  = rd_q[8*p1_sel_q +: 8];
-  end
-  for (genvar l = 0; l < C; l++) begin : g_pb
-    (* no_rw_check *) logic [31:0] mem [NW];   // never read and written at one word in a cycle
-    logic [31:0] rd_q;
-    logic [3:0]  be;
-    logic [31:0] wd;
-    always_comb begin
-      be = '0;
-      if (fx_we && !fx_pa_q) begin
-        if (fx_lc_q)                 be = 4'b0001 << fx_b_q;
-        else if (fx_l_q == 2'(l))    be = 4'b1111;
-      end
-      wd = fx_lc_q ? {4{fx_data_q[8*l +: 8]}} : fx_data_q;
+    if (IS_A) begin : g_a
+      assign a_op[L] = rd_q[8*p1_sel_q +: 8];
+    end else begin : g_b
+      assign b_op[L] = rd_q[8*p1_sel_q +: 8];
     end
-    always_ff @(posedge clk_i) begin
-      for (int i = 0; i < 4; i++) begin
-        if (be[i]) mem[fx_g_q][8*i +: 8] <= wd[8*i +: 8];
-      end
-      if (en_i && c_issue) rd_q <= mem[c_g];
-    end
-    assign b_op[l]  = rd_q[8*p1_sel_q +: 8];
   end
 
   // ---------------------------------------------------------------- PEs
