@@ -44,9 +44,14 @@
 // DRAIN. One int32 per access (W = 4), rows >= M and columns >= N skipped:
 // the accumulator of (r, c) goes through a mux into a register, and from
 // there to the write port at c + 4*((i0+r)*ldc + j0+c) in the next clock.
-// With accumulate each value takes three clocks: read old C (rc port),
-// capture it, write the sum; no path from the memory's output back to its
-// input in one clock (the board's SPRAM is slow). The drain has the port to
+// With accumulate each value takes RD_LAT + 2 clocks: read old C (rc port),
+// (wait,) capture it, write the sum; no path from the memory's output back
+// to its input in one clock (the board's SPRAM is slow).
+//
+// READ LATENCY. RD_LAT = 1: read data in the enabled cycle after the request
+// (tatami_sram, tatami_sram1p with ARB=1); RD_LAT = 2: in the second
+// (tatami_sram1p with ARB=0 registers requests; the engine then never sees
+// en_i low). Requests take effect in the order they are made either way. The drain has the port to
 // itself and the array waits for it (its accumulators are busy).
 //
 // CYCLES (enabled): about (K + 10 + D) per tile, D = vr*vc drain writes
@@ -73,6 +78,7 @@ module tatami_gemm1p #(
   parameter int DW         = 18,
   parameter bit DSP        = 1'b0,
   parameter int KP         = 1024,          // panel depth: k values per chunk
+  parameter int RD_LAT     = 1,             // clocks from a read request to its data: 1, 2 (sram1p ARB=0)
   localparam int AW        = $clog2(SRAM_BYTES),
   localparam int MW        = $clog2(R * C + 1)
 ) (
@@ -136,7 +142,7 @@ module tatami_gemm1p #(
   localparam logic [DW-1:0] C_DW  = DW'(C);
 
   if (W != 4 || R < 1 || R > 4 || C < 1 || C > 4 || KP < 8 || (KP & (KP - 1)) != 0
-      || DW <= KW) begin : g_bad_param
+      || DW <= KW || RD_LAT < 1 || RD_LAT > 2) begin : g_bad_param
     tatami_gemm1p_needs_W_4_R_C_1_to_4_KP_pow2 u_fail ();
   end
 
@@ -203,6 +209,11 @@ module tatami_gemm1p #(
   logic          fw_v_q, fw_pa_q, fw_lc_q, fw_plast_q, fw_wend_q;
   logic [1:0]    fw_l_q, fw_b_q;
   logic [GW-1:0] fw_g_q;
+  // arrival stage fr_*: the access whose data is on ra_data_i now (fw with
+  // RD_LAT = 1, fw one more cycle later with RD_LAT = 2)
+  logic          fr_v, fr_pa, fr_lc, fr_plast, fr_wend;
+  logic [1:0]    fr_l, fr_b;
+  logic [GW-1:0] fr_g;
   // panel write stage: the read data registered (no memory-output-to-EBR
   // path in one clock), written one enabled cycle after it arrived
   logic          fx_v_q, fx_pa_q, fx_lc_q, fx_plast_q, fx_wend_q;
@@ -228,7 +239,8 @@ module tatami_gemm1p #(
   // ---------------------------------------------------------------- drain
   // element stage (d_*: the next accumulator to take) and write stage (dw_*)
   logic          d_act_q, d_more_q, d_start, d_take, d_last, d_end;
-  logic [1:0]    d_ph_q;                     // accumulate: 0 read, 1 capture, 2 write
+  logic [1:0]    d_ph_q;                     // accumulate: 0 read, (1 wait,) PH_CAP capture, then write
+  localparam logic [1:0] PH_CAP = 2'(RD_LAT);
   logic [RW-1:0] d_r_q;
   logic [CW-1:0] d_c_q;
   logic [AW-1:0] d_row_q, d_addr_q;
@@ -460,7 +472,7 @@ module tatami_gemm1p #(
       d_addr_d = c_ctile_q;
     end
     if (d_act_q) begin
-      if (acc_q && (d_take || d_ph_q != 2'd0)) d_ph_d = (d_ph_q == 2'd2) ? 2'd0 : d_ph_q + 1'b1;
+      if (acc_q && (d_take || d_ph_q != 2'd0)) d_ph_d = (d_ph_q == PH_CAP + 2'd1) ? 2'd0 : d_ph_q + 1'b1;
       if (d_take && d_last) d_more_d = 1'b0;
       if (d_take) begin
         if (d_c_q == CW'(c_vc_q - 1'b1)) begin
@@ -550,13 +562,13 @@ module tatami_gemm1p #(
       wk_taken_q <= wk_taken_d; wk_fin_q <= wk_fin_d; wk_settle_q <= wk_settle_d;
       f_pa_q <= f_pa_d; f_pb_q <= f_pb_d; f_go_q <= f_go_d; f_idone_q <= f_idone_d;
       fw_v_q <= f_issue;
-      fx_v_q <= fw_v_q;
+      fx_v_q <= fr_v;
       f_trail_q <= f_trail_d;
       c_run_q <= c_run_d; c_rdone_q <= c_rdone_d;
       p1_v_q <= c_issue; p2_v_q <= p1_v_q; p3_v_q <= p2_v_q;
       d_act_q <= d_act_d; d_more_q <= d_more_d; d_ph_q <= d_ph_d;
       // a write follows a take (accumulate: after the read and capture)
-      dw_v_q  <= acc_q ? (d_act_q && d_ph_q == 2'd1) : d_take;
+      dw_v_q  <= acc_q ? (d_act_q && d_ph_q == PH_CAP) : d_take;
     end
   end
 
@@ -580,8 +592,8 @@ module tatami_gemm1p #(
       f_wdone_q <= f_wdone_d;
       fw_pa_q <= f_cur_a; fw_lc_q <= f_lc; fw_plast_q <= f_plast; fw_wend_q <= f_wend;
       fw_l_q <= f_l_q; fw_b_q <= f_j_q[1:0]; fw_g_q <= f_g;
-      fx_pa_q <= fw_pa_q; fx_lc_q <= fw_lc_q; fx_plast_q <= fw_plast_q; fx_wend_q <= fw_wend_q;
-      fx_l_q <= fw_l_q; fx_b_q <= fw_b_q; fx_g_q <= fw_g_q; fx_data_q <= ra_data_i;
+      fx_pa_q <= fr_pa; fx_lc_q <= fr_lc; fx_plast_q <= fr_plast; fx_wend_q <= fr_wend;
+      fx_l_q <= fr_l; fx_b_q <= fr_b; fx_g_q <= fr_g; fx_data_q <= ra_data_i;
       c_k_q <= c_k_d; c_kl_q <= c_kl_d; c_lastc_q <= c_lastc_d;
       c_lastpass_q <= c_lastpass_d; c_vr_q <= c_vr_d; c_vc_q <= c_vc_d; c_ctile_q <= c_ctile_d;
       p1_sel_q <= c_k_q[1:0];
@@ -593,7 +605,34 @@ module tatami_gemm1p #(
       end
       // accumulate: add old C as it arrives (registered: the memory's output
       // never reaches its input in the same clock)
-      if (acc_q && d_ph_q == 2'd1) dw_val_q <= dw_val_q + rc_data_i;
+      if (acc_q && d_ph_q == PH_CAP) dw_val_q <= dw_val_q + rc_data_i;
+    end
+  end
+
+  // The fill's arrival stage (see fr_*).
+  if (RD_LAT == 1) begin : g_lat1
+    always_comb begin
+      fr_v = fw_v_q; fr_pa = fw_pa_q; fr_lc = fw_lc_q; fr_plast = fw_plast_q; fr_wend = fw_wend_q;
+      fr_l = fw_l_q; fr_b = fw_b_q; fr_g = fw_g_q;
+    end
+  end else begin : g_lat2
+    logic          fv_v_q, fv_pa_q, fv_lc_q, fv_plast_q, fv_wend_q;
+    logic [1:0]    fv_l_q, fv_b_q;
+    logic [GW-1:0] fv_g_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni)                fv_v_q <= 1'b0;
+      else if (start_i && !run_q) fv_v_q <= 1'b0;
+      else if (en_i)              fv_v_q <= fw_v_q;
+    end
+    always_ff @(posedge clk_i) begin
+      if (en_i) begin
+        fv_pa_q <= fw_pa_q; fv_lc_q <= fw_lc_q; fv_plast_q <= fw_plast_q; fv_wend_q <= fw_wend_q;
+        fv_l_q <= fw_l_q; fv_b_q <= fw_b_q; fv_g_q <= fw_g_q;
+      end
+    end
+    always_comb begin
+      fr_v = fv_v_q; fr_pa = fv_pa_q; fr_lc = fv_lc_q; fr_plast = fv_plast_q; fr_wend = fv_wend_q;
+      fr_l = fv_l_q; fr_b = fv_b_q; fr_g = fv_g_q;
     end
   end
 

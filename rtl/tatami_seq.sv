@@ -25,6 +25,7 @@ module tatami_seq #(
   parameter int CNT_W      = 64,
   parameter int CLOCK_HZ   = 100000000,
   parameter int MW         = 9,          // width of the engine's ev_macs
+  parameter int RD_LAT     = 1,          // clocks from rd_en_o to rd_data_i: 1, or 2 (tatami_sram1p ARB=0)
   localparam int AW        = $clog2(SRAM_BYTES)
 ) (
   input  logic           clk_i,
@@ -195,6 +196,12 @@ module tatami_seq #(
   logic [10:0]   idx_q, idx_d, wr_n;    // WRITE: frame buffer address; READ: bytes read
   logic          wv_q, wv_d;
   logic          rdv_q, rdv_d;
+  // READ: bytes left to request (idx != rsp_len), kept in a flop so that the
+  // SRAM read enable does not wait for an 11-bit compare (UP5K timing).
+  logic          rd_more_q, rd_more_d;
+  // READ with RD_LAT = 2: a read is in flight (its byte shows next clock).
+  // One byte at a time: 2 clocks per byte, far faster than any board link.
+  logic          rdw_q, rdw_d;
   logic [10:0]   pidx_q, pidx_d;
 
   // counter events of this cycle, from the FSM
@@ -562,6 +569,8 @@ module tatami_seq #(
     idx_d        = idx_q;
     wv_d         = 1'b0;
     rdv_d        = rdv_q;
+    rd_more_d    = rd_more_q;
+    rdw_d        = 1'b0;
     pidx_d       = pidx_q;
     frm_ack_o_c  = 1'b0;
     fb_raddr_o_c = {5'b0, ai_q};
@@ -753,6 +762,7 @@ module tatami_seq #(
           pidx_d  = '0;
           idx_d   = '0;
           rdv_d   = 1'b0;
+          rd_more_d = (kind_q == K_READ) && (rsp_len_q != '0);
           if (rsp_len_q != '0) begin
             state_d = S_PAYLOAD;
           end else begin
@@ -763,14 +773,19 @@ module tatami_seq #(
       end
 
       S_PAYLOAD: begin
-        // READ: SRAM read port C, one byte per cycle while the link takes
-        // them; the SRAM holds its output while rd_en_o is low.
+        // READ: SRAM read port C, one byte per cycle (per 2 with RD_LAT = 2)
+        // while the link takes them; the SRAM holds its output while no
+        // read is made.
         if (kind_q == K_READ) begin
-          if ((!rdv_q || pl_ready_i) && idx_q != rsp_len_q) begin
+          if ((!rdv_q || pl_ready_i) && rd_more_q && !rdw_q) begin
             rd_en_o_c = 1'b1;
             args_d[AW-1:0] = args_q[AW-1:0] + 1'b1;
             idx_d   = idx_q + 11'd1;
-            rdv_d   = 1'b1;
+            rd_more_d = (idx_q + 11'd1) != rsp_len_q;
+            rdv_d   = RD_LAT == 1;
+            rdw_d   = RD_LAT == 2;
+          end else if (rdw_q) begin
+            rdv_d = 1'b1;
           end else if (pl_ready_i) begin
             rdv_d = 1'b0;
           end
@@ -1064,6 +1079,8 @@ module tatami_seq #(
       idx_q        <= '0;
       wv_q         <= 1'b0;
       rdv_q        <= 1'b0;
+      rd_more_q    <= 1'b0;
+      rdw_q        <= 1'b0;
       pidx_q       <= '0;
     end else begin
       state_q      <= state_d;
@@ -1088,6 +1105,8 @@ module tatami_seq #(
       idx_q        <= idx_d;
       wv_q         <= wv_d;
       rdv_q        <= rdv_d;
+      rd_more_q    <= rd_more_d;
+      rdw_q        <= rdw_d;
       pidx_q       <= pidx_d;
     end
   end

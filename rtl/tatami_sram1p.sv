@@ -20,9 +20,14 @@
 //
 // ARB = 0 (SINGLE): the clients promise at most one request per clock (the
 // board tile: tatami_gemm1p and the sequencer never overlap). Then nothing is
-// latched, en_o is always 1, and all three read ports show the same data:
-// the last read's, from the clock after it until the next access (reads and
-// writes of other ports included). Saves the latches and hold registers.
+// latched, en_o is always 1, and all three read ports show the same data.
+// The request is registered before it reaches the banks (the client's
+// request logic and the long route to the SPRAM do not share a clock: UP5K
+// timing), so the memory is a fixed one-clock pipeline: a request in clock
+// t accesses the banks in clock t + 1 and a read's data shows from clock
+// t + 2 until the data of the next read replaces it (from the second clock
+// after that read). Requests take effect in the order they were made.
+// Saves the latches and hold registers.
 // CONTRACT with the clients when ARB = 1 (the GEMM engine runs on en_o as clock enable;
 // the sequencer uses one port at a time and never sees en_o drop):
 //  * Requests (x_en_i with address, write data, byte enables) are sampled
@@ -152,8 +157,37 @@ module tatami_sram1p #(
   end
   assign en_o = en_q;
 
+  // ARB = 0: the request register (m_*: the request the banks serve now)
+  logic          m_valid, m_write;
+  logic [AW-1:0] m_addr;
+  logic [8*W-1:0] m_wdata;
+  logic [W-1:0]  m_be;
+  if (ARB) begin : g_direct
+    always_comb begin
+      m_valid = s_valid; m_write = s_write; m_addr = s_addr; m_wdata = s_wdata; m_be = s_be;
+    end
+  end else begin : g_reqq
+    logic          q_valid, q_write;
+    logic [AW-1:0] q_addr;
+    logic [8*W-1:0] q_wdata;
+    logic [W-1:0]  q_be;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) q_valid <= 1'b0;
+      else         q_valid <= s_valid;
+    end
+    always_ff @(posedge clk_i) begin
+      q_write <= s_write;
+      q_addr  <= s_addr;
+      q_wdata <= s_wdata;
+      q_be    <= s_be;
+    end
+    always_comb begin
+      m_valid = q_valid; m_write = q_write; m_addr = q_addr; m_wdata = q_wdata; m_be = q_be;
+    end
+  end
+
   // ---------------------------------------------------------------- banks
-  logic [LW-1:0]  line;
+  logic [LW-1:0]  line, line_p1;
   logic [1:0]     bank0;                  // bank of the first byte
   logic [2:0]     off;                    // byte offset in the 8-byte line
   logic [4*LW-1:0] b_addr;
@@ -168,27 +202,31 @@ module tatami_sram1p #(
   logic [2:0]     offw;
 
   always_comb begin
-    line  = s_addr[AW-1:3];
-    bank0 = s_addr[2:1];
-    off   = s_addr[2:0];
+    line  = m_addr[AW-1:3];
+    bank0 = m_addr[2:1];
+    off   = m_addr[2:0];
+    // One incrementer, then a 2:1 select per bank bit: the carry chain runs
+    // from the address alone, in parallel with the bank compare, and
+    // compare + select fit one LUT4 (UP5K timing; also 2 chains fewer).
+    line_p1 = line + 1'b1;
     for (int b = 0; b < 4; b++) begin
-      b_addr[b*LW +: LW] = line + {{(LW-1){1'b0}}, 2'(b) < bank0};
+      b_addr[b*LW +: LW] = (2'(b) < bank0) ? line_p1 : line;
     end
     // Byte k of the line <- write byte (k - off) mod 8 when that is < W
     // (rotation by off); the byte enables select the bytes actually written.
-    be16 = {8'd0, 8'(s_be)} << off;
+    be16 = {8'd0, 8'(m_be)} << off;
     be8  = be16[7:0] | be16[15:8];
     for (int k = 0; k < 8; k++) b_mask[2*k +: 2] = {2{be8[k]}};
     if (WREP) begin
       // W in {1, 2, 4}: replicate the W bytes rotated by off mod W.
       offw  = off & 3'(W - 1);
-      wd128 = 128'({s_wdata, s_wdata}) << {offw, 3'b000};
+      wd128 = 128'({m_wdata, m_wdata}) << {offw, 3'b000};
       wrot  = WB'(wd128 >> (8 * W));
       for (int k = 0; k < 8; k++) b_wdata[8*k +: 8] = wrot[8*(k % W) +: 8];
     end else begin
       offw    = off;
-      wd128   = {64'd0, 64'(s_wdata)} << {off, 3'b000};
-      wrot    = s_wdata;
+      wd128   = {64'd0, 64'(m_wdata)} << {off, 3'b000};
+      wrot    = m_wdata;
       b_wdata = wd128[63:0] | wd128[127:64];
     end
   end
@@ -200,8 +238,8 @@ module tatami_sram1p #(
         .ADDRESS   (b_addr[b*LW +: LW]),
         .DATAIN    (b_wdata[16*b +: 16]),
         .MASKWREN  (b_mask[4*b +: 4]),
-        .WREN      (s_write),
-        .CHIPSELECT(s_valid),
+        .WREN      (m_write),
+        .CHIPSELECT(m_valid),
         .CLOCK     (clk_i),
         .STANDBY   (1'b0),
         .SLEEP     (1'b0),
@@ -215,8 +253,8 @@ module tatami_sram1p #(
       logic [15:0] mem [LINES];
       logic [15:0] rdata_q;
       always_ff @(posedge clk_i) begin
-        if (s_valid) begin
-          if (s_write) begin
+        if (m_valid) begin
+          if (m_write) begin
             for (int n = 0; n < 4; n++) begin
               if (b_mask[4*b + n]) mem[b_addr[b*LW +: LW]][4*n +: 4] <= b_wdata[16*b + 4*n +: 4];
             end
@@ -237,7 +275,7 @@ module tatami_sram1p #(
   // The offset of the last read: the bank outputs and it hold until the next
   // access (a write leaves the SPRAM outputs undefined).
   always_ff @(posedge clk_i) begin
-    if (s_valid && !s_write) off_q <= off;
+    if (m_valid && !m_write) off_q <= off;
   end
   always_comb begin
     // Rotate by halfwords (which bank comes first), then by the odd byte:

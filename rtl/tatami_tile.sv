@@ -33,6 +33,9 @@ module tatami_tile #(
 );
   localparam int AW          = $clog2(SRAM_BYTES);
   localparam int MW          = $clog2(R * C + 1);
+  // Read latency of the memory the engine and sequencer see: tatami_sram1p
+  // with ARB = 0 (the panel engine on a board memory) registers requests.
+  localparam int RD_LAT      = (MEM != 0 && ENGINE == 1) ? 2 : 1;
   localparam int FRAME_MAX   = `TATAMI_MAX_PAYLOAD + 11;
   localparam int RXF_BYTES   = (CREDITS > 1 ? CREDITS - 1 : 1) * FRAME_MAX;
   localparam int RXF_DEPTH   = 1 << $clog2(RXF_BYTES);
@@ -142,9 +145,10 @@ module tatami_tile #(
   logic [8*W-1:0] g_w_data;
   logic [W-1:0]   g_w_be;
 
-// Both engines have the same ports (the tatami_gemm port contract).
-`define TATAMI_TILE_GEMM(MOD) \
-    MOD #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .DW(DW), .DSP(DSP)) u_gemm ( \
+// Both engines have the same ports (the tatami_gemm port contract); HEAD =
+// module name and parameters.
+`define TATAMI_TILE_GEMM(HEAD) \
+    HEAD u_gemm ( \
       .clk_i, .rst_ni, .en_i(g_en), \
       .start_i(g_start), .a_addr_i(g_a), .b_addr_i(g_b), .c_addr_i(g_c), \
       .m_i(g_m), .n_i(g_n), .k_i(g_k), .lda_i(g_lda), .ldb_i(g_ldb), .ldc_i(g_ldc), \
@@ -158,9 +162,10 @@ module tatami_tile #(
       .w_en_o (g_w_en),  .w_addr_o (g_w_addr),  .w_data_o (g_w_data), .w_be_o(g_w_be) \
     );
   if (ENGINE == 0) begin : g_gemm
-    `TATAMI_TILE_GEMM(tatami_gemm)
+    `TATAMI_TILE_GEMM(tatami_gemm #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .DW(DW), .DSP(DSP)))
   end else if (ENGINE == 1) begin : g_gemm1p
-    `TATAMI_TILE_GEMM(tatami_gemm1p)
+    `TATAMI_TILE_GEMM(tatami_gemm1p #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .DW(DW), .DSP(DSP),
+                                      .RD_LAT(RD_LAT)))
   end else begin : g_bad_engine
     tatami_tile_needs_ENGINE_0_or_1 u_fail ();
   end
@@ -175,7 +180,7 @@ module tatami_tile #(
   tatami_seq #(
     .R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .PROFILE(PROFILE),
     .TILE_X(TILE_X), .TILE_Y(TILE_Y), .CREDITS(CREDITS), .CNT_W(CNT_W),
-    .CLOCK_HZ(CLOCK_HZ), .MW(MW)
+    .CLOCK_HZ(CLOCK_HZ), .MW(MW), .RD_LAT(RD_LAT)
   ) u_seq (
     .clk_i, .rst_ni,
     .frm_valid_i(frm_valid), .frm_addr_i(frm_addr), .frm_seq_i(frm_seq),

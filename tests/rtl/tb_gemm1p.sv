@@ -1,7 +1,8 @@
 // Testbench top: the tb_gemm wrapper with the board engine tatami_gemm1p
 // (R=4, C=4, W=4, 128 KiB, DW=18, DSP=1: SB_MAC16 models, built with
 // -DTATAMI_ICE40, see rtl/rtl.mk) and 16-deep panels (KP=16), so that most
-// random GEMMs take several k-chunks; en_i low in ~20% of the cycles.
+// random GEMMs take several k-chunks; en_i low in ~20% of the cycles; read
+// latency 2 (requests registered, as the board's tatami_sram1p ARB=0 does).
 // Driven by tb_gemm1p.cpp (= tb_gemm.cpp).
 `include "tb_gemm.sv"
 
@@ -16,5 +17,5 @@ module tb_gemm1p #(
 `include "tb_gemm_ports.svh"
 );
   tb_gemm #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .DW(18), .DSP(1'b1),
-            .ENGINE(1), .KP(16)) u_tb (.*);
+            .ENGINE(1), .KP(16), .RD_LAT(2)) u_tb (.*);
 endmodule

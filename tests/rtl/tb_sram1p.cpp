@@ -18,9 +18,10 @@
 // request per clock (runs of back-to-back accesses and idle runs, reads on a
 // random port, writes with random byte enables, unaligned addresses, across
 // the wrap), drives garbage on every input it does not use, checks en_o=1 in
-// every clock, and checks the shared read data on all three ports in the
-// clock after each read and again in every idle clock until the next access
-// (data after a write is undefined and not checked). A directed script
+// every clock, and checks the shared read data on all three ports from the
+// second clock after each read (the request is registered: the banks see it
+// one clock late) and in every clock after that until the next access takes
+// effect (data after a write is undefined and not checked). A directed script
 // (read right after a write of the same bytes, overlapping unaligned
 // write/read spans, every byte-enable pattern, read-write-read, reads on
 // different ports back to back) runs before the random phase.
@@ -94,7 +95,9 @@ struct Dut {
   bool single = false;
   bool s_valid = false;                  // the shared read data must show s_expect
   uint64_t s_expect = 0;
-  int s_age = 0;                         // clocks since that read (1 = the clock after it)
+  int s_age = 0;                         // clocks since that read (2 = first shown)
+  Op s_prev{OP_IDLE, 0, 0, 0};           // issued last clock: reaches the banks at the next edge
+  uint64_t s_prev_expect = 0;            // its data (a read), from the model at issue time
   std::deque<Op> script;                 // directed operations, run before the random ones
   int run_left = 0;                      // random: clocks left in the current run
   bool run_access = false;               // ... of back-to-back accesses (else idle)
@@ -218,11 +221,22 @@ struct Dut {
               "(%d clock(s) after the read)", name, (unsigned long long)cycle, "abc"[p],
               (unsigned long long)got, (unsigned long long)s_expect, s_age);
       }
-      if (s_age == 1) n_checks++;
+      if (s_age == 2) n_checks++;
       else n_hold_checks++;
       if ((uint64_t)s_age > n_longest_hold) n_longest_hold = (uint64_t)s_age;
     }
+    // The last clock's request reaches the banks at this edge: a read's data
+    // shows from the next clock, a write makes the outputs undefined.
+    s_age++;
+    if (s_prev.kind == OP_W) {
+      s_valid = false;
+    } else if (s_prev.kind >= 0) {
+      s_valid = true;
+      s_expect = s_prev_expect;
+      s_age = 2;
+    }
     Op op = next_op();
+    s_prev = op;
     drive_garbage();  // every input that is not part of the request is garbage
     for (int p = 0; p < 3; p++) *r_en[p] = 0;
     *w_en = 0;
@@ -232,17 +246,13 @@ struct Dut {
       *w_data = op.d;
       *w_be = (CData)op.be;
       model_write(op.a, op.d, op.be);
-      s_valid = false;  // the outputs are undefined after a write
       n_writes++;
     } else if (op.kind >= 0) {
       *r_en[op.kind] = 1;
       *r_addr[op.kind] = op.a;
-      s_expect = model_read(op.a);
-      s_valid = true;
-      s_age = 1;
+      s_prev_expect = model_read(op.a);
       n_reads++;
     } else {
-      s_age++;
       n_idle++;
     }
     top->eval();
