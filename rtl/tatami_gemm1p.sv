@@ -45,8 +45,9 @@
 // the accumulator of (r, c) goes through a mux into a register, and from
 // there to the write port at c + 4*((i0+r)*ldc + j0+c) in the next clock.
 // With accumulate each value takes RD_LAT + 2 clocks: read old C (rc port),
-// (wait,) capture it, write the sum; no path from the memory's output back
-// to its input in one clock (the board's SPRAM is slow).
+// (wait,) capture it, write; the sum of the two registers is formed on the
+// way to the write port (no path from the memory's output back to its input
+// in one clock: the board's SPRAM is slow).
 //
 // READ LATENCY. RD_LAT = 1: read data in the enabled cycle after the request
 // (tatami_sram, tatami_sram1p with ARB=1); RD_LAT = 2: in the second
@@ -247,7 +248,8 @@ module tatami_gemm1p #(
   logic [EW-1:0] d_e;                        // PE being taken
   logic          dw_v_q, dw_last_q;
   logic [AW-1:0] dw_addr_q;
-  logic [31:0]   dw_val_q;                   // the value to write (with accumulate: the sum)
+  logic [31:0]   dw_val_q;                   // the accumulator taken
+  logic [31:0]   dw_old_q;                   // accumulate: old C as read (else 0)
 
   always_comb begin
     f_cur_a    = f_pa_q;
@@ -576,6 +578,7 @@ module tatami_gemm1p #(
   always_ff @(posedge clk_i) begin
     if (start_i && !run_q) begin
       b0_q <= b_addr_i; lda_q <= AW'(lda_i); ldb_q <= AW'(ldb_i); ldc4_q <= AW'({ldc_i, 2'b00});
+      dw_old_q <= '0;                        // stays 0 without accumulate
       n_q <= DW'(n_i); k_q <= DW'(k_i);
       ta_q <= trans_a_i; tb_q <= trans_b_i; acc_q <= accumulate_i;
       wk_mrem_q <= DW'(m_i); wk_nrem_q <= DW'(n_i); wk_krem_q <= DW'(k_i);
@@ -603,9 +606,10 @@ module tatami_gemm1p #(
         dw_addr_q <= d_addr_q;
         dw_last_q <= d_last;
       end
-      // accumulate: add old C as it arrives (registered: the memory's output
-      // never reaches its input in the same clock)
-      if (acc_q && d_ph_q == PH_CAP) dw_val_q <= dw_val_q + rc_data_i;
+      // accumulate: capture old C as it arrives; the sum is formed on the way
+      // to the write port (the memory's output, its rotation and a 32-bit add
+      // do not fit one UP5K clock)
+      if (acc_q && d_ph_q == PH_CAP) dw_old_q <= rc_data_i;
     end
   end
 
@@ -652,7 +656,7 @@ module tatami_gemm1p #(
     rc_addr_o          = d_addr_q;
     w_en_o             = en_i && dw_v_q;
     w_addr_o           = dw_addr_q;
-    w_data_o           = dw_val_q;
+    w_data_o           = dw_val_q + dw_old_q;
     w_be_o             = 4'hF;
   end
 endmodule

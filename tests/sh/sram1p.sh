@@ -58,5 +58,7 @@ synth() {  # synth IMPL BYTES RAMCELL RAMCOUNT MAXLUT MAXFF [ARB]
 }
 synth 0 131072 SB_SPRAM256KA 4 520 250
 synth 1 8192 SB_RAM40_4K 16 520 250
-# ARB=0 (the iCEBreaker board tile): no latches or hold registers.
-synth 0 131072 SB_SPRAM256KA 4 330 10 0
+# ARB=0 (the iCEBreaker board tile): no latches or hold registers; only the
+# request register (valid, write, 17-bit address, 32-bit data, 4 byte
+# enables) and the read offset: 58 flops.
+synth 0 131072 SB_SPRAM256KA 4 330 60 0
