@@ -869,6 +869,10 @@ module tatami_seq #(
   logic               sload_q, sload_d;
   logic [CNT_W-9:0]   snap_q, snap_d;
   logic [MW-1:0]      inc_s;             // this cycle's events of counter sidx_q
+  // sidx_q decoded, and widx_q == sidx_q, both kept in flops: the staged
+  // counter's 32-bit add then starts from flops (UP5K timing)
+  logic [NCNT-1:0]    sdec_q;
+  logic               ws_eq_q;
   logic               ro_b0, cnt_take;
 
   // Bits a pending count can need. The frame counters count at most once
@@ -905,8 +909,8 @@ module tatami_seq #(
   always_comb begin
     inc_s_c = '0;
     for (int i = 0; i < NCNT; i++) begin
-      if (i == `TATAMI_CNT_MACS) inc_s_c = inc_s_c | ((sidx_q == IW'(i)) ? ev_macs_q : '0);
-      else                       inc_s_c = inc_s_c | MW'((sidx_q == IW'(i)) && ev_inc_q[i]);
+      if (i == `TATAMI_CNT_MACS) inc_s_c = inc_s_c | (sdec_q[i] ? ev_macs_q : '0);
+      else                       inc_s_c = inc_s_c | MW'(sdec_q[i] && ev_inc_q[i]);
     end
     // written once per evaluation (Icarus wakes readers on every write)
     inc_s = inc_s_c;
@@ -923,7 +927,7 @@ module tatami_seq #(
   assign stg_small = {1'b0, pend_w_q} + (PWM+1)'(inc_s);
 
   // read scheduling: a lent slot unless the word is being written back anyway
-  assign sforce = sload_q && (widx_q != sidx_q);
+  assign sforce = sload_q && !ws_eq_q;
   assign ridx   = sforce ? sidx_q : rr_q;
   assign rr_d   = (sforce && rr_q != sidx_q) ? rr_q : (rr_q == I_END) ? '0 : rr_q + 1'b1;
 
@@ -943,7 +947,7 @@ module tatami_seq #(
     pmac_d_c = ((widx_q == I_MACS) ? '0 : pmac_q) + PWM'(ev_macs_q);
     // the staged counter: its write-back plus this cycle's events (one
     // carry chain: the two small counts are added first), or itself plus them
-    stg_d_c  = (widx_q == sidx_q) ? crd_g + CNT_W'(stg_small) : stg_q + CNT_W'(inc_s);
+    stg_d_c  = ws_eq_q ? crd_g + CNT_W'(stg_small) : stg_q + CNT_W'(inc_s);
     if (ev_gstart_q) begin                // last_gemm_cycles := 1
       pend_d_c[`TATAMI_CNT_LAST_GEMM*PW +: PW] = PW'(1);
       clr_d_c[`TATAMI_CNT_LAST_GEMM]           = 1'b1;
@@ -1020,6 +1024,8 @@ module tatami_seq #(
       pmac_q  <= '0;
       stg_q   <= '0;                      // counter 0 reads 0: staged
       sidx_q  <= '0;
+      sdec_q  <= NCNT'(1);
+      ws_eq_q <= 1'b1;                    // widx_q == sidx_q == 0
       sload_q <= 1'b0;
       snap_q  <= '0;
     end else begin
@@ -1036,6 +1042,8 @@ module tatami_seq #(
       pmac_q  <= pmac_d;
       stg_q   <= stg_d;
       sidx_q  <= sidx_d;
+      sdec_q  <= NCNT'(1) << sidx_d;
+      ws_eq_q <= ridx == sidx_d;
       sload_q <= sload_d;
       snap_q  <= snap_d;
     end
