@@ -607,13 +607,14 @@ static void test_fp32_special_pairs(void **state) {
       0x33800000u, 0x34000000u, 0x4B800000u, 0x7F7FFFFFu, 0xFF7FFFFFu, 0x7F000000u,
       0x7F800000u, 0xFF800000u, 0x7FC00000u, 0xFFC00000u, 0x7F800001u, 0x3F000000u,
       0x01000000u, 0x3F118E00u, 0x00E12000u, 0x00E10000u, 0x3F016C00u, 0x00FD3000u,
-      0x00FFFFFFu,
+      0x3F226800u, 0x00C9C400u, 0x00FFFFFFu,
   };
   /* 0x3F118E00 = 18631 * 2^-15, 0x00E12000 = 1801 * 2^-136: their product is
    * (2^25 - 1) * 2^-151 = 2^-126 - 2^-151, the tie that rounds up to 2^-126;
    * 0x00E10000 = 1800 * 2^-136 makes it smaller (flushed). 0x3F016C00 *
    * 0x00FD3000 = (8283 * 4051) * 2^-151 = 2^-126 + 2^-151 (rounds to 2^-126).
-   * 0x3F7FFFFF * 0x00800000 = 2^-126 - 2^-150 (flushed; IEEE gives 2^-126). */
+   * 0x3F7FFFFF * 0x00800000 = 2^-126 - 2^-150 and 0x3F226800 * 0x00C9C400 =
+   * (5197 * 12913) * 2^-152 = 2^-126 - 3 * 2^-152 are flushed (IEEE: 2^-126). */
   const size_t n = sizeof v / sizeof v[0];
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < n; j++)
@@ -628,6 +629,11 @@ static void test_fp32_special_pairs(void **state) {
   c = fresh();
   assert_int_equal(tatami_num_fp32_mul(&c, 0x3F7FFFFFu, 0x00800000u), 0);   /* IEEE: 2^-126 */
   assert_int_equal(c.flags, FU | FX);
+  c = fresh();
+  assert_int_equal(tatami_num_fp32_mul(&c, 0xBF226800u, 0x00C9C400u), 0x80000000u);
+  assert_int_equal(c.flags, FU | FX);
+  volatile float ieee = flt(0x3F226800u) * flt(0x00C9C400u);   /* the host disagrees, as documented */
+  assert_int_equal(bits(ieee), 0x00800000u);
   c = fresh();
   assert_int_equal(tatami_num_fp32_add(&c, 0x00C00000u, 0x80800000u), 0);  /* 2^-127 flushed */
   assert_int_equal(c.flags, FU | FX);
