@@ -869,9 +869,10 @@ module tatami_seq #(
   logic               sload_q, sload_d;
   logic [CNT_W-9:0]   snap_q, snap_d;
   logic [MW-1:0]      inc_s;             // this cycle's events of counter sidx_q
-  // sidx_q decoded, and widx_q == sidx_q, both kept in flops: the staged
-  // counter's 32-bit add then starts from flops (UP5K timing)
-  logic [NCNT-1:0]    sdec_q;
+  // inc_s, and widx_q == sidx_q, are computed a cycle early (from sidx_d and
+  // the undelayed events, which are what ev_*_q hold next cycle) and kept in
+  // flops: the staged counter's 32-bit add then starts from flops (UP5K timing)
+  logic [MW-1:0]      inc_s_q;
   logic               ws_eq_q;
   logic               ro_b0, cnt_take;
 
@@ -904,17 +905,17 @@ module tatami_seq #(
     cnt_inc = cnt_inc_c;
   end
 
-  // one-hot AND-OR selects (a variable part-select becomes a shifter)
+  // one-hot AND-OR selects (a variable part-select becomes a shifter):
+  // next cycle's events of counter sidx_d
   logic [MW-1:0] inc_s_c;
   always_comb begin
     inc_s_c = '0;
     for (int i = 0; i < NCNT; i++) begin
-      if (i == `TATAMI_CNT_MACS) inc_s_c = inc_s_c | (sdec_q[i] ? ev_macs_q : '0);
-      else                       inc_s_c = inc_s_c | MW'(sdec_q[i] && ev_inc_q[i]);
+      if (i == `TATAMI_CNT_MACS) inc_s_c = inc_s_c | ((sidx_d == IW'(i)) ? ev_macs_i : '0);
+      else                       inc_s_c = inc_s_c | MW'((sidx_d == IW'(i)) && cnt_inc[i]);
     end
-    // written once per evaluation (Icarus wakes readers on every write)
-    inc_s = inc_s_c;
   end
+  assign inc_s = inc_s_q;
   // The write-back's pending count and clear flag are selected a cycle
   // early, when the counter is read (pend_w_q, clr_w_q: exactly pend_q and
   // clr_q of widx_q), so the 12-to-1 selects stay out of the adders' paths.
@@ -1024,7 +1025,7 @@ module tatami_seq #(
       pmac_q  <= '0;
       stg_q   <= '0;                      // counter 0 reads 0: staged
       sidx_q  <= '0;
-      sdec_q  <= NCNT'(1);
+      inc_s_q <= '0;
       ws_eq_q <= 1'b1;                    // widx_q == sidx_q == 0
       sload_q <= 1'b0;
       snap_q  <= '0;
@@ -1042,7 +1043,7 @@ module tatami_seq #(
       pmac_q  <= pmac_d;
       stg_q   <= stg_d;
       sidx_q  <= sidx_d;
-      sdec_q  <= NCNT'(1) << sidx_d;
+      inc_s_q <= inc_s_c;
       ws_eq_q <= ridx == sidx_d;
       sload_q <= sload_d;
       snap_q  <= snap_d;
