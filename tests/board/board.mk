@@ -5,7 +5,8 @@
 #   make bench-board   link efficiency and GEMM cycles on the virtual board vs sim:
 # The board's sources and parameters come from boards/boards.mk (BOARD_*_icebreaker): the
 # RTL model is built for BOARD_CLOCK_HZ_icebreaker and BOARD_BAUD_icebreaker (CLOCK_HZ=...
-# BAUD=... on the make command line change them, as for the bitstream).
+# BAUD=... on the make command line change them, as for the bitstream; the tests use plain
+# usb:, the driver's 6 Mbaud, so they need the default baud).
 
 VB_DIR      := tests/board
 VB_CLOCK_HZ := $(or $(BOARD_CLOCK_HZ_icebreaker),30000000)
