@@ -6,9 +6,11 @@
 #   make board-check                       both bitstreams; fails unless both fit and meet
 #                                          timing on both timers (tests/run.sh runs it)
 #   make board-lint                        verilator -Wall on both board tops
-# Build parameters: BAUD=... (default 12000000; must divide the 36 MHz clock, >= 3 clocks/bit),
-# BOARD_PARAMS="NAME=VALUE ..." (tile parameters of the board top, e.g. "R=2 C=2"; applies to
-# every board built), BOARD_PARAMS_<board> (one board only), SEED=... (nextpnr seed).
+# Build parameters: BAUD=... (default 6000000 on both boards; must divide the board's clock,
+# >= 3 clocks/bit), CLOCK_HZ=... (the iCEBreaker's tile clock: 30000000 (default) or 36000000;
+# the HX8K's is 36 MHz), BOARD_PARAMS="NAME=VALUE ..." (tile parameters of the board top, e.g.
+# "R=2 C=2"; applies to every board built), BOARD_PARAMS_<board> (one board only), SEED=...
+# (nextpnr seed).
 #
 # Variables for the simulations of the board tops (the virtual board, gate-level simulation):
 #   BOARD_SIM_SRCS_<board>   every source to verilate <board>_top (RTL), relative to the top dir
@@ -50,10 +52,10 @@ BOARD_SIM_VFLAGS := -DTATAMI_ICE40 -DNO_ICE40_DEFAULT_ASSIGNMENTS -I$(RTL_DIR) \
 # simulated boards run exactly the RTL that is flashed).
 BOARD_DEV_PARAMS_icebreaker ?=
 BOARD_DEV_PARAMS_hx8k       ?=
-BOARD_CLOCK_HZ_icebreaker := 36000000
+BOARD_CLOCK_HZ_icebreaker := $(if $(CLOCK_HZ),$(CLOCK_HZ),30000000)
 BOARD_CLOCK_HZ_hx8k       := 36000000
-BOARD_BAUD_icebreaker := $(if $(BAUD),$(BAUD),12000000)
-BOARD_BAUD_hx8k       := $(if $(BAUD),$(BAUD),12000000)
+BOARD_BAUD_icebreaker := $(if $(BAUD),$(BAUD),6000000)
+BOARD_BAUD_hx8k       := $(if $(BAUD),$(BAUD),6000000)
 BOARD_NETLIST_icebreaker := $(BUILD)/icebreaker/icebreaker_top_syn.v
 BOARD_NETLIST_hx8k       := $(BUILD)/hx8k/hx8k_top_syn.v
 
@@ -62,8 +64,9 @@ BOARD_NEXTPNR_icebreaker := --up5k --package sg48
 BOARD_NEXTPNR_hx8k       := --hx8k --package ct256
 BOARD_ICETIME_icebreaker := -d up5k -P sg48
 BOARD_ICETIME_hx8k       := -d hx8k -P ct256
-BOARD_FREQ_MHZ_icebreaker := 36
-BOARD_FREQ_MHZ_hx8k       := 36
+# the timing target (nextpnr --freq, icetime -c) in MHz: the clock, in whole MHz
+BOARD_FREQ_MHZ_icebreaker := $(patsubst %000000,%,$(BOARD_CLOCK_HZ_icebreaker))
+BOARD_FREQ_MHZ_hx8k       := $(patsubst %000000,%,$(BOARD_CLOCK_HZ_hx8k))
 SEED ?= 1
 NICE ?= nice -n 10
 
@@ -71,8 +74,13 @@ NICE ?= nice -n 10
 BOARD_RC_icebreaker := R=4 C=4
 BOARD_RC_hx8k       := R=2 C=2
 
+# The clock is a parameter of the iCEBreaker top (its PLL settings follow it); the
+# HX8K top's is fixed at 36 MHz.
+BOARD_CLOCK_PARAM_icebreaker := CLOCK_HZ=$(BOARD_CLOCK_HZ_icebreaker)
+BOARD_CLOCK_PARAM_hx8k       :=
+
 # $(1) = board. Parameters for yosys: "chparam -set NAME VALUE ..."
-board_params = BAUD=$(BOARD_BAUD_$(1)) $(BOARD_PARAMS) $(BOARD_PARAMS_$(1))
+board_params = BAUD=$(BOARD_BAUD_$(1)) $(BOARD_CLOCK_PARAM_$(1)) $(BOARD_PARAMS) $(BOARD_PARAMS_$(1))
 board_chparam = $(foreach p,$(call board_params,$(1)),-set $(subst =, ,$(p)))
 
 define BOARD_RULES
@@ -177,28 +185,37 @@ board-lint: $(ICE40_CELLS_SIM) | deps
 	  boards/$(b)/$(b)_top.sv boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM) || rc=1;) exit $$rc
 
 # The UART PHY on the board top, RTL and gate level: icebreaker_top with LOOPBACK=1 (an
-# echo, no tile), verilated from BOARD_SIM_SRCS_icebreaker and from the netlist of its own
-# yosys synth_ice40 run (+ ICE40_CELLS_SIM + the PLL model); boards/common/tb_board_echo.cpp
-# drives the pins at 12 Mbaud and checks both the same way.
-BOARD_ECHO_DIR := $(BUILD)/boards-echo
-BOARD_ECHO_TB  := boards/common/tb_board_echo.cpp
+# echo, no tile) at the board's clock and baud, verilated from BOARD_SIM_SRCS_icebreaker and
+# from the netlist of its own yosys synth_ice40 run (+ ICE40_CELLS_SIM + the PLL model);
+# boards/common/tb_board_echo.cpp drives the pins at CLOCK_HZ / BAUD clocks per bit and
+# checks both the same way.
+BOARD_ECHO_DIR    := $(BUILD)/boards-echo
+BOARD_ECHO_TB     := boards/common/tb_board_echo.cpp
+BOARD_ECHO_PARAMS := LOOPBACK=1 BAUD=$(BOARD_BAUD_icebreaker) CLOCK_HZ=$(BOARD_CLOCK_HZ_icebreaker)
+BOARD_ECHO_TBDEFS := -DTB_CLOCK_HZ=$(BOARD_CLOCK_HZ_icebreaker) -DTB_BAUD=$(BOARD_BAUD_icebreaker)
+# rewritten only when the parameters change (as params.txt above)
+$(BOARD_ECHO_DIR)/params.txt: FORCE_BOARD_PARAMS
+	@mkdir -p $(dir $@)
+	@echo '$(BOARD_ECHO_PARAMS)' | cmp -s - $@ || echo '$(BOARD_ECHO_PARAMS)' > $@
 $(BOARD_ECHO_DIR)/icebreaker_echo_syn.v: $(RTL_SRCS) $(RTL_HDRS) $(BOARD_COMMON_SRCS) \
-                                         boards/icebreaker/icebreaker_top.sv | deps
+                                         boards/icebreaker/icebreaker_top.sv $(BOARD_ECHO_DIR)/params.txt | deps
 	@mkdir -p $(dir $@)
 	$(NICE) yosys -q -l $(BOARD_ECHO_DIR)/yosys.log -p "read_verilog -sv -DTATAMI_ICE40 -I$(RTL_DIR) \
 	  $(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/icebreaker/icebreaker_top.sv; \
-	  chparam -set LOOPBACK 1 icebreaker_top; synth_ice40 -top icebreaker_top; \
-	  write_verilog -noattr $@"
+	  chparam $(foreach p,$(BOARD_ECHO_PARAMS),-set $(subst =, ,$(p))) icebreaker_top; \
+	  synth_ice40 -top icebreaker_top; write_verilog -noattr $@"
 
 # $(1) rtl|gate, $(2) sources, $(3) extra flags
 define BOARD_ECHO_RULE
-$(BOARD_ECHO_DIR)/$(1)/Vicebreaker_top: $(2) $(BOARD_ECHO_TB) boards/boards.mk | deps
+$(BOARD_ECHO_DIR)/$(1)/Vicebreaker_top: $(2) $(BOARD_ECHO_TB) boards/boards.mk $(BOARD_ECHO_DIR)/params.txt | deps
 	@mkdir -p $$(dir $$@)
+	@# the testbench's object: its -D flags may have changed, which its own make does not see
+	@rm -f $$(dir $$@)tb_board_echo.o
 	$(NICE) $(VERILATOR) --cc --exe --build -j $(JOBS) -O1 $(BOARD_SIM_VFLAGS) $(3) \
-	  --top-module icebreaker_top --Mdir $$(dir $$@) -o Vicebreaker_top -CFLAGS "-O1" \
+	  --top-module icebreaker_top --Mdir $$(dir $$@) -o Vicebreaker_top -CFLAGS "-O1 $(BOARD_ECHO_TBDEFS)" \
 	  $$(abspath $(2) $(BOARD_ECHO_TB)) >$$(dir $$@)build.log 2>&1 || { tail -30 $$(dir $$@)build.log; exit 1; }
 endef
-$(eval $(call BOARD_ECHO_RULE,rtl,$(BOARD_SIM_SRCS_icebreaker),-GLOOPBACK=1))
+$(eval $(call BOARD_ECHO_RULE,rtl,$(BOARD_SIM_SRCS_icebreaker),$(foreach p,$(BOARD_ECHO_PARAMS),-G$(p))))
 $(eval $(call BOARD_ECHO_RULE,gate,$(BOARD_ECHO_DIR)/icebreaker_echo_syn.v boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM),))
 
 .PHONY: board-echo

@@ -40,10 +40,10 @@
  * and the host could not send the next READs meanwhile (about 1 ms of dead
  * link per window of answers; measured on the virtual board, docs/vboard.md:
  * download efficiency 0.76-0.80 with 16 KiB transfers, 0.96 with 512 bytes).
- * At 12 Mbaud a packet fills every ~0.4 ms, well above the host's rate of
- * synchronous transfers. Larger transfers stay available (config
- * rx_packets, URI packets=N): the tests use them to strip status bytes at
- * every packet boundary inside one transfer. */
+ * At 6 Mbaud a packet fills every ~0.85 ms (~0.4 ms at 12 Mbaud), well above
+ * the host's rate of synchronous transfers. Larger transfers stay available
+ * (config rx_packets, URI packets=N): the tests use them to strip status
+ * bytes at every packet boundary inside one transfer. */
 #define FT_RX_PACKETS 1u
 #define FT_RX_PACKETS_MAX 64u
 

@@ -21,7 +21,9 @@ extern "C" {
 
 #define TATAMI_FT2232H_VID 0x0403u
 #define TATAMI_FT2232H_PID 0x6010u
-#define TATAMI_FT2232H_DEFAULT_BAUD 12000000u
+/* Both boards' default bitstreams run 6 Mbaud (iCEBreaker 30 MHz / 5, HX8K
+ * 36 MHz / 6); a bitstream built with BAUD=12000000 needs baud=12000000. */
+#define TATAMI_FT2232H_DEFAULT_BAUD 6000000u
 #define TATAMI_FT2232H_MIN_BAUD 1200u
 #define TATAMI_FT2232H_MAX_BAUD 12000000u
 /* Default latency timer: the chip holds a partly filled IN packet this long

@@ -6,9 +6,10 @@ SIM_PARAMS_sim  := -GR=16 -GC=16 -GSRAM_BYTES=1048576 -GW=16 -GPROFILE=0 -GCREDI
 SIM_PARAMS_tiny := -GR=4 -GC=4 -GSRAM_BYTES=65536 -GW=4 -GPROFILE=3 -GCREDITS=2 -GCNT_W=64
 # The iCEBreaker board's tile (boards/icebreaker/icebreaker_top.sv) at the tile
 # level: the same RTL with the SPRAM memory and SB_MAC16 products, simulated on
-# yosys's models of the iCE40 primitives. Its clock is the board's 36 MHz.
+# yosys's models of the iCE40 primitives. Its clock is the board's 30 MHz
+# (BOARD_CLOCK_HZ_icebreaker in boards/boards.mk, the default of icebreaker_top).
 SIM_PARAMS_icebreaker := -GR=4 -GC=4 -GSRAM_BYTES=131072 -GW=4 -GPROFILE=1 -GCREDITS=4 -GCNT_W=32 \
-                         -GCLOCK_HZ=36000000 -GMEM=1 -GDSP=1 -GDW=18 -GENGINE=1 -GPL_SKID=1 -GRX_TIMEOUT=4096
+                         -GCLOCK_HZ=30000000 -GMEM=1 -GDSP=1 -GDW=18 -GENGINE=1 -GPL_SKID=1 -GRX_TIMEOUT=4096
 SIM_EXTRA_icebreaker := $(ICE40_SIM)
 
 VERILATOR_ROOT ?= /usr/share/verilator

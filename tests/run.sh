@@ -85,12 +85,12 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # their results are reported in the boards block.
 if [ -f boards/boards.mk ]; then
   bg_start board-hx8k flock "$LOGDIR/pnr.lock" make -s BUILD="$BUILD" check-hx8k
-  # The UP5K check is a known failure (it fits; 36 MHz not met yet, issue 3): a
+  # The UP5K check is a known failure (it fits; 30 MHz not met yet, issue 3): a
   # known failure cannot catch a regression, and its place and route pushed
   # make test past 15 minutes (17m42s), so until it passes only make test-long
   # runs it (make check-icebreaker by hand).
   if [ "${TATAMI_LONG:-0}" = 1 ]; then
-    bg_known_fail board-icebreaker "UP5K fits, 36 MHz timing not met yet, issue 3" \
+    bg_known_fail board-icebreaker "UP5K fits, 30 MHz timing not met yet, issue 3" \
       flock "$LOGDIR/pnr.lock" make -s BUILD="$BUILD" check-icebreaker
   fi
 fi
@@ -117,7 +117,8 @@ done
 
 # ---- boards (boards/boards.mk, docs/boards.md) -------------------------------
 # -Wall lint of the board tops; the UART PHY in icebreaker_top as RTL and gate level
-# (LOOPBACK echo); each board's bitstream must build, fit, and meet its 36 MHz target
+# (LOOPBACK echo); each board's bitstream must build, fit, and meet its clock target
+# (iCEBreaker 30 MHz, HX8K 36 MHz; boards.mk BOARD_FREQ_MHZ_<board>)
 # on both nextpnr's and icetime's timing (build/<board>/report.json).
 if [ -f boards/boards.mk ]; then
   run board-lint       make -s BUILD="$BUILD" board-lint
@@ -126,7 +127,7 @@ if [ -f boards/boards.mk ]; then
   if [ "${TATAMI_LONG:-0}" = 1 ]; then
     bg_report board-icebreaker
   else
-    xfails+=("board-icebreaker: not run (UP5K fits, 36 MHz timing not met yet, issue 3; make test-long runs it)")
+    xfails+=("board-icebreaker: not run (UP5K fits, 30 MHz timing not met yet, issue 3; make test-long runs it)")
   fi
 fi
 # ---- end boards ----------------------------------------------------------------

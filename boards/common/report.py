@@ -3,8 +3,8 @@
 peak int8 GMAC/s for one board build. Reads build/<board>/ (what boards.mk's
 bitstream rules leave there), prints a summary and writes report.json.
 
-  report.py --board icebreaker --dir build/icebreaker --target-mhz 36 \
-            --baud 12000000 --clock-hz 36000000 R=4 C=4 [NAME=VALUE ...] [--check]
+  report.py --board icebreaker --dir build/icebreaker --target-mhz 30 \
+            --baud 6000000 --clock-hz 30000000 R=4 C=4 [NAME=VALUE ...] [--check]
 
 NAME=VALUE: the tile parameters of the build (later ones win); R and C give
 the MACs per cycle. --check: exit 1 unless the design fits and both timers

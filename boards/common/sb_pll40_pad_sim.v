@@ -4,7 +4,7 @@
 // ICE40_CELLS_SIM). The PLL is modelled as a wire: PLLOUTGLOBAL =
 // PLLOUTCORE = the input clock and LOCK = 1, so in every simulation of a
 // board top (RTL or gate level) the CLK input IS the tile clock: one model
-// clock = one tile cycle at the PLL output frequency (36 MHz on the boards).
+// clock = one tile cycle at the PLL output frequency (iCEBreaker 30 MHz, HX8K 36 MHz).
 /* verilator lint_off DECLFILENAME */
 module SB_PLL40_PAD (
   input        PACKAGEPIN,

@@ -1,7 +1,8 @@
 // tb_board_echo: icebreaker_top built with LOOPBACK=1 (UART echo, no tile), as
 // RTL and as the yosys gate-level netlist with cells_sim.v and the PLL model:
-// the board's pins (CLK = the 36 MHz tile clock through the PLL model, RX,
-// TX, LEDs) at 12 Mbaud = 3 clocks per bit. Checks power-on reset, bytes
+// the board's pins (CLK = the tile clock through the PLL model, RX, TX, LEDs)
+// at N = TB_CLOCK_HZ / TB_BAUD clocks per bit (boards.mk passes the board's
+// clock and baud, which the model was built with). Checks power-on reset, bytes
 // echoed back to back, the idle/busy LEDs, and that a framing error lights
 // the error LED. Same checks on both models: the synthesized PHY behaves as
 // the RTL. Usage: Vicebreaker_top [bytes]
@@ -13,7 +14,12 @@
 #include <random>
 #include <vector>
 
-static const int N = 3;   // clocks per bit
+#if !defined(TB_CLOCK_HZ) || !defined(TB_BAUD)
+#error "build with -DTB_CLOCK_HZ=... -DTB_BAUD=... (boards.mk: the board's clock and baud)"
+#endif
+static_assert(TB_CLOCK_HZ % TB_BAUD == 0 && TB_CLOCK_HZ / TB_BAUD >= 3,
+              "the board's clock must be a multiple of its baud, >= 3 clocks per bit");
+static const int N = TB_CLOCK_HZ / TB_BAUD;   // clocks per bit
 static Vicebreaker_top *top;
 static long cyc = 0;
 static int failures = 0;
@@ -33,9 +39,9 @@ static void tick() {
   top->CLK = 1; top->eval();
   cyc++;
   int tx = top->TX;
-  // decode TX: falling edge starts, sample mid-bit (cycle 1 of 3 after the start cycle)
+  // decode TX: falling edge starts, sample mid-bit (cycle N/2 of N after the start cycle)
   if (dec_state == 0) {
-    if (!tx) { dec_state = 1; dec_cnt = 1; dec_bit = 0; dec_byte = 0; }
+    if (!tx) { dec_state = 1; dec_cnt = N / 2; dec_bit = 0; dec_byte = 0; }
   } else if (--dec_cnt == 0) {
     if (dec_bit == 0) {
       if (tx) dec_state = 0;      // not a start bit

@@ -8,7 +8,7 @@
 // No DSP and no SPRAM on this chip: the `hx8k` profile (2x2 array, 8 KiB
 // single-port scratchpad on EBR). No button: reset is power-on only.
 module hx8k_top #(
-  parameter int BAUD = 12000000,
+  parameter int BAUD = 6000000,      // 36 MHz / BAUD: an integer >= 3 (6 at the default)
   parameter int MEM = 2,
   parameter int DSP = 0,
   parameter int ENGINE = 0,         // tatami_gemm
@@ -29,7 +29,7 @@ module hx8k_top #(
 );
   localparam int CLOCK_HZ = 36000000;
 
-  // 12 MHz -> 36 MHz: icepll -i 12 -o 36 (same PLL as the UP5K's).
+  // 12 MHz -> 36 MHz: icepll -i 12 -o 36 (the UP5K's PLL settings for CLOCK_HZ=36000000).
   logic clk, pll_lock, rst_n;
   /* verilator lint_off PINCONNECTEMPTY */
   SB_PLL40_CORE #(

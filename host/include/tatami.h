@@ -12,7 +12,7 @@
  *   "usb:..."         a board over USB through the FT2232H driver (driver/):
  *                     "usb:" the only board, "usb:serial=XXXX",
  *                     "usb:bus=1,port=2"; options vid=0x0403, pid=0x6010,
- *                     baud=N (default 12000000; must match the bitstream),
+ *                     baud=N (default 6000000; must match the bitstream),
  *                     timeout=MS (quiet time before a retransmission),
  *                     latency=MS (the chip's latency timer, default 1).
  *

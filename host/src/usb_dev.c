@@ -7,7 +7,7 @@
  *   usb:                       the only FT2232H board connected
  *   usb:serial=FT4ABCDE        by USB serial number
  *   usb:bus=1,port=2           by bus and port (port=1.4: a path through hubs)
- *   options: vid=0x0403,pid=0x6010  baud=12000000  timeout=MS  latency=MS  packets=N
+ *   options: vid=0x0403,pid=0x6010  baud=6000000  timeout=MS  latency=MS  packets=N
  *
  * "Nothing more will come" (the byte link's 0) is wall-clock quiet: no data
  * byte for timeout ms. The transport then retransmits, and gives up with
@@ -23,7 +23,7 @@
 #include "wire_dev.h"
 
 /* Quiet time before a retransmission. Longer than any answer a board owes
- * (a 1 KiB READ answer takes 0.9 ms at 12 Mbaud, 8.6 ms at 1.2 Mbaud; the
+ * (a 1 KiB READ answer takes 1.7 ms at 6 Mbaud, 8.6 ms at 1.2 Mbaud; the
  * largest GEMM that fits 128 KiB of SPRAM runs ~10 ms at 30 MHz), short
  * enough that a lost frame costs little. */
 #define USB_DEFAULT_TIMEOUT_MS 250u

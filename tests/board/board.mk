@@ -3,11 +3,14 @@
 #   $(BUILD)/bin/tatami-vboard-gate  the same with the synthesized netlist (gate-level simulation)
 #   make vboard        build them       make test-board    run the board tests
 #   make bench-board   link efficiency and GEMM cycles on the virtual board vs sim:
-# The board's sources and parameters come from boards/boards.mk (BOARD_*_icebreaker).
+# The board's sources and parameters come from boards/boards.mk (BOARD_*_icebreaker): the
+# RTL model is built for BOARD_CLOCK_HZ_icebreaker and BOARD_BAUD_icebreaker (CLOCK_HZ=...
+# BAUD=... on the make command line change them, as for the bitstream; the tests use plain
+# usb:, the driver's 6 Mbaud, so they need the default baud).
 
 VB_DIR      := tests/board
-VB_CLOCK_HZ := $(or $(BOARD_CLOCK_HZ_icebreaker),36000000)
-VB_BAUD     := $(or $(BOARD_BAUD_icebreaker),12000000)
+VB_CLOCK_HZ := $(or $(BOARD_CLOCK_HZ_icebreaker),30000000)
+VB_BAUD     := $(or $(BOARD_BAUD_icebreaker),6000000)
 VB_PKGS     := umockdev-1.0 glib-2.0 gio-2.0
 VB_PKG_CFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(VB_PKGS) 2>/dev/null))
 VB_PKG_LIBS   = $(shell pkg-config --libs $(VB_PKGS) 2>/dev/null)
@@ -23,7 +26,11 @@ VB_COMMON_OBJS := $(VB_OBJDIR)/vboard.o $(VB_OBJDIR)/ft2232h.o $(VB_OBJDIR)/vboa
 VB_HDRS     := $(wildcard $(VB_DIR)/*.h)
 VB_LDLIBS    = $(VB_PKG_LIBS) -lz -pthread -lstdc++ -lm
 
-$(VB_OBJDIR)/%.o: $(VB_DIR)/%.c $(VB_HDRS) $(VB_DIR)/board.mk | deps
+# the C flags (VB_CLOCK_HZ), rewritten only when they change
+$(VB_OBJDIR)/cflags.txt: FORCE_VB_INPUTS
+	@mkdir -p $(dir $@)
+	@echo '$(VB_CFLAGS)' | cmp -s - $@ || echo '$(VB_CFLAGS)' > $@
+$(VB_OBJDIR)/%.o: $(VB_DIR)/%.c $(VB_HDRS) $(VB_DIR)/board.mk $(VB_OBJDIR)/cflags.txt | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(VB_CFLAGS) -c $< -o $@
 
@@ -56,7 +63,7 @@ $(VB_OBJDIR)/model_$(1).o: $(VB_DIR)/vboard_model.cpp $(VB_DIR)/vboard_board.h $
 endef
 
 ifneq ($(strip $(BOARD_SIM_SRCS_icebreaker)),)
-$(eval $(call VB_MODEL_RULE,rtl,$(BOARD_SIM_SRCS_icebreaker),$(BOARD_SIM_VFLAGS) $(BOARD_DEV_PARAMS_icebreaker)))
+$(eval $(call VB_MODEL_RULE,rtl,$(BOARD_SIM_SRCS_icebreaker),$(BOARD_SIM_VFLAGS) -GCLOCK_HZ=$(VB_CLOCK_HZ) -GBAUD=$(VB_BAUD) $(BOARD_DEV_PARAMS_icebreaker)))
 VB_RTL_OBJS := $(VB_OBJDIR)/model_rtl.o $(BUILD)/vboard/rtl/Vvb_rtl__ALL.a
 else
 VB_RTL_OBJS := $(VB_OBJDIR)/vboard_nomodel.o

@@ -7,6 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The board model's clock in Hz: boards.mk's BOARD_CLOCK_HZ_icebreaker, which
+ * tests/board/board.mk passes as -DVB_CLOCK_HZ (the model is built for it). */
+#ifndef VB_CLOCK_HZ
+#error "build with -DVB_CLOCK_HZ=... (tests/board/board.mk)"
+#endif
+
 #define PKT_DATA (FT_MAX_PACKET - 2)   /* data bytes in a full IN packet */
 #define SPLIT_PICK 0xFFFFFFFFu        /* split mode: draw the next packet's size */
 
@@ -217,7 +223,7 @@ ft2232h *ft_create(const ft_options *opt, ft_board board) {
   ft2232h *ft = calloc(1, sizeof *ft);
   if (!ft) return NULL;
   ft->opt = *opt;
-  if (!ft->opt.clock_hz) ft->opt.clock_hz = 36000000u;
+  if (!ft->opt.clock_hz) ft->opt.clock_hz = VB_CLOCK_HZ;
   ft->board = board;
   ft->fault_rng = opt->fault_seed * 0x9E3779B97F4A7C15ull + 0x1234567ull;
   if (!ft->fault_rng) ft->fault_rng = 1;

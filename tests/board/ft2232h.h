@@ -50,7 +50,7 @@ enum { FT_STALL_NONE = 0, FT_STALL_RESET, FT_STALL_TX_HIGH, FT_STALL_TX_LOW };
 enum { FT_SPLIT_NONE = 0, FT_SPLIT_RANDOM };
 
 typedef struct ft_options {
-  uint64_t clock_hz;          /* board model clock (36 MHz on the iCEBreaker) */
+  uint64_t clock_hz;          /* board model clock; 0: VB_CLOCK_HZ */
   double fault_rate;          /* per UART byte, both directions: drop/dup/corrupt */
   uint64_t fault_seed;
   int split;                  /* FT_SPLIT_* */

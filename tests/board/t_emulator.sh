@@ -3,7 +3,7 @@
 # and with random packet splitting; and a client that strips status bytes
 # only once per transfer must be caught.
 . "$(dirname "$0")/lib.sh"
-for b in 12000000 3000000 921600; do
+for b in 12000000 6000000 3000000 921600; do
   vb 60 --model=loopback -- "$ECHO" -b "$b" -n 4000
   [ "$rc" = 0 ] || fail "loopback at $b baud"
   [ "$(stat baud)" = "$b" ] || [ "$b" = 921600 ] || fail "emulator decoded baud $(stat baud), not $b"

@@ -30,8 +30,9 @@
 #include "ft2232h.h"
 #include "vboard_board.h"
 
+/* the board model's clock (tests/board/board.mk: BOARD_CLOCK_HZ_icebreaker) */
 #ifndef VB_CLOCK_HZ
-#define VB_CLOCK_HZ 36000000
+#error "build with -DVB_CLOCK_HZ=... (tests/board/board.mk)"
 #endif
 
 typedef struct vurb {

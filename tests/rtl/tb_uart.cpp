@@ -1,4 +1,4 @@
-// tb_uart: tatami_uart_rx and tatami_uart_tx at CLKS_PER_BIT N = 3, 4, 6, 12.
+// tb_uart: tatami_uart_rx and tatami_uart_tx at CLKS_PER_BIT N = 3, 4, 5, 6, 12.
 //
 // The RX line is modelled in continuous time at S sub-steps per clock period
 // T: the clock edge p samples the line at time p*S (an edge exactly at a
@@ -29,8 +29,8 @@
 #include <utility>
 #include <vector>
 
-static const int NCH = 4;
-static const int CPB[NCH] = {3, 4, 6, 12};
+static const int NCH = 5;
+static const int CPB[NCH] = {3, 4, 5, 6, 12};
 static const int S = 12;   // line model sub-steps per clock period
 static int failures = 0;
 #define CHECK(cond, ...)                                   \
@@ -102,14 +102,15 @@ static Chan ch[NCH];
 static void step() {
   top->clk_i = 0;
   top->eval();
-  uint32_t rx = 0, txd = 0, txv = 0;
+  uint32_t rx = 0, txv = 0;
+  uint64_t txd = 0;
   for (int i = 0; i < NCH; i++) {
     Chan &c = ch[i];
     int v = c.rx_src == 1 ? c.line.at(cyc * S) : c.rx_src == 2 ? c.last_tx : 1;
     rx |= (uint32_t)v << i;
     if (!c.txq.empty() && (int)(rng() % 100) >= c.tx_gap_pct) {
       txv |= 1u << i;
-      txd |= (uint32_t)c.txq.front() << (8 * i);
+      txd |= (uint64_t)c.txq.front() << (8 * i);
     }
   }
   top->rx_i = rx; top->tx_valid_i = txv; top->tx_data_i = txd;
@@ -167,7 +168,7 @@ static void send_shifted(int i, const std::vector<uint8_t> &bytes, int phase, in
 int main(int argc, char **argv) {
   Verilated::commandArgs(argc, argv);
   top = new Vtb_uart;
-  top->clk_i = 0; top->rst_ni = 0; top->rx_i = 0xF; top->tx_valid_i = 0;
+  top->clk_i = 0; top->rst_ni = 0; top->rx_i = 0x1F; top->tx_valid_i = 0;
   reset_all();
 
   for (int i = 0; i < NCH; i++) {

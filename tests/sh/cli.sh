@@ -40,9 +40,9 @@ PY
 # The board's tile over a modelled UART + FT2232H (packets, latency timer):
 # results still right, and the whole job costs more cycles than over the bare
 # UART (answers shorter than 510 bytes wait for the latency timer).
-$T selftest -d "check:sim:profile=icebreaker,baud=12000000,clock=36000000,ftdi=1" --count 4 --seed 3 \
+$T selftest -d "check:sim:profile=icebreaker,baud=6000000,clock=30000000,ftdi=1" --count 4 --seed 3 \
   || fail "selftest on sim: with the FT2232H model"
-job() { $T bench --json --link-bytes 4096 -d "sim:profile=icebreaker,baud=12000000,clock=36000000$1" 2>/dev/null |
+job() { $T bench --json --link-bytes 4096 -d "sim:profile=icebreaker,baud=6000000,clock=30000000$1" 2>/dev/null |
         python3 -c 'import json,sys; print([r for r in map(json.loads, sys.stdin) if r.get("op")=="gemm" and r["m"]==16][0]["job_cycles"])'; }
 bare=$(job "") ; ftdi=$(job ",ftdi=1")
 [ "$ftdi" -gt "$bare" ] || fail "FT2232H model: job cycles $ftdi not above the bare UART's $bare"
