@@ -7,10 +7,10 @@ cd "$(dirname "$0")/../.."
 T=${BUILD:-build}/bin/tatami
 fail() { echo "FAIL: $*"; exit 1; }
 
-$T --help | grep -qi usage || fail "tatami --help"
-for c in info selftest gemm bench; do $T $c --help | grep -qi usage || fail "tatami $c --help"; done
+$T --help | grep -i usage >/dev/null || fail "tatami --help"
+for c in info selftest gemm bench; do $T $c --help | grep -i usage >/dev/null || fail "tatami $c --help"; done
 
-$T info -d sim: | tee /tmp/tatami-info.$$ | grep -q '16' || fail "info on sim: does not show the 16x16 array"
+$T info -d sim: | tee /tmp/tatami-info.$$ | grep '16' >/dev/null || fail "info on sim: does not show the 16x16 array"
 rm -f /tmp/tatami-info.$$
 $T info -d ref: >/dev/null || fail "info on ref:"
 

@@ -4,6 +4,8 @@
 # libtatami.a) and run it: it opens ref: (and sim: if it is available),
 # runs a GEMM and checks it against a plain loop.
 set -euo pipefail
+# (no `producer | grep -q`: grep -q exits at the first match, the producer may
+# die of SIGPIPE, and pipefail then turns a match into a failure)
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 fail() { echo "FAIL: $*"; exit 1; }
@@ -22,10 +24,10 @@ done
   || fail "lib/libtatami.so.1 is not a symlink to libtatami.so.1.0.0"
 [ -L "$P/lib/libtatami.so" ] && [ "$(readlink "$P/lib/libtatami.so")" = libtatami.so.1 ] \
   || fail "lib/libtatami.so is not a symlink to libtatami.so.1"
-readelf -d "$P/lib/libtatami.so.1.0.0" | grep -q 'SONAME.*\[libtatami\.so\.1\]' \
+readelf -d "$P/lib/libtatami.so.1.0.0" | grep 'SONAME.*\[libtatami\.so\.1\]' >/dev/null \
   || fail "the shared library's SONAME is not libtatami.so.1"
-ar t "$P/lib/libtatami.a" | grep -q 'device\.o' || fail "libtatami.a does not hold the host code"
-ar t "$P/lib/libtatami.a" | grep -q 'ft2232h\.o' || fail "libtatami.a does not hold the USB driver"
+ar t "$P/lib/libtatami.a" | grep 'device\.o' >/dev/null || fail "libtatami.a does not hold the host code"
+ar t "$P/lib/libtatami.a" | grep 'ft2232h\.o' >/dev/null || fail "libtatami.a does not hold the USB driver"
 
 # The udev rule for the boards: $(PREFIX)/lib/udev/rules.d by default (UDEVDIR=...
 # moves it), mode 0644, the same text as driver/60-tatami.rules, group plugdev,
@@ -44,7 +46,7 @@ echo "$rule" | grep -q 'MODE="0[0-7][0-7][2367]"' && fail "60-tatami.rules makes
 make -s BUILD="$BUILD" install PREFIX="$tmp/p2" UDEVDIR=/etc/udev/rules.d DESTDIR="$tmp/dest" \
   >"$tmp/install2.log" 2>&1 || { cat "$tmp/install2.log"; fail "make install UDEVDIR=... DESTDIR=..."; }
 [ -f "$tmp/dest/etc/udev/rules.d/60-tatami.rules" ] || fail "UDEVDIR/DESTDIR not honoured for the udev rule"
-"$P/bin/tatami" info -d ref: | grep -q 'ref' || fail "installed tatami CLI does not run"
+"$P/bin/tatami" info -d ref: | grep 'ref' >/dev/null || fail "installed tatami CLI does not run"
 
 cat >"$tmp/prog.c" <<'C'
 #include <stdio.h>
@@ -98,7 +100,7 @@ pkg-config --exists tatami || fail "pkg-config does not find tatami.pc"
 # shellcheck disable=SC2046
 cc -std=c11 -Wall -Werror "$tmp/prog.c" -o "$tmp/prog" $(pkg-config --cflags --libs tatami) \
   || fail "building against the installed shared library"
-ldd "$tmp/prog" | grep -q "$P/lib/libtatami.so.1" || { ldd "$tmp/prog"; fail "prog is not linked to the installed libtatami.so.1"; }
+ldd "$tmp/prog" | grep "$P/lib/libtatami.so.1" >/dev/null || { ldd "$tmp/prog"; fail "prog is not linked to the installed libtatami.so.1"; }
 "$tmp/prog" || fail "program against the shared library"
 
 # Static: the archive plus the private libraries the .pc names.
@@ -106,6 +108,6 @@ ldd "$tmp/prog" | grep -q "$P/lib/libtatami.so.1" || { ldd "$tmp/prog"; fail "pr
 cc -std=c11 -Wall -Werror "$tmp/prog.c" -o "$tmp/prog-static" $(pkg-config --cflags tatami) \
   "$P/lib/libtatami.a" $(pkg-config --static --libs-only-l tatami | sed 's/-ltatami//') -pthread \
   || fail "building against the installed static library"
-ldd "$tmp/prog-static" | grep -q libtatami && fail "prog-static still needs libtatami.so"
+ldd "$tmp/prog-static" | grep libtatami >/dev/null && fail "prog-static still needs libtatami.so"
 "$tmp/prog-static" || fail "program against the static library"
 echo "install: all checks passed"

@@ -36,9 +36,9 @@ expect TATAMI_EURI 1 'bad baud "10000000"' -- info -d usb:baud=10000000
 expect TATAMI_EURI 1 'bad port' -- info -d usb:bus=1,port=x
 
 # The link rate reaches tatami_info.
-"$T" info -d sim:profile=tiny,baud=3000000,clock=30000000 | grep -q "link: *UART 3000000 baud" \
+"$T" info -d sim:profile=tiny,baud=3000000,clock=30000000 | grep "link: *UART 3000000 baud" >/dev/null \
   || fail "info does not show the UART link"
-"$T" info -d ref: | grep -q "link: *not a UART" || fail "info on ref: shows a UART"
+"$T" info -d ref: | grep "link: *not a UART" >/dev/null || fail "info on ref: shows a UART"
 
 # bench on a simulated UART link: link efficiency objects, job cycles.
 "$T" bench --json --repeat 1 --link-bytes 8192 -d sim:profile=tiny,baud=3000000,clock=30000000 \
@@ -60,5 +60,5 @@ print("bench link efficiency: upload %.3f, download %.3f" %
       (links["upload"]["efficiency"], links["download"]["efficiency"]))
 PY
 # No UART, no link objects.
-"$T" bench --json --repeat 1 -d ref: | grep -q '"op":"link"' && fail "bench on ref: measured a link"
+"$T" bench --json --repeat 1 -d ref: | grep '"op":"link"' >/dev/null && fail "bench on ref: measured a link"
 echo "usb: all checks passed"
