@@ -177,6 +177,9 @@ module tatami_seq #(
   logic [4:0]  upc_q, upc_d;
   logic [1:0]  pass_q, pass_d;          // operand of the per-operand steps: 0 A, 1 B, 2 C
   logic [2:0]  bj_q, bj_d;
+  // a step's test result, registered at bj 5 and acted on at bj 6 (the test
+  // and the state change after it do not fit one UP5K clock together)
+  logic        ufail_q, ufail_d;
   logic [31:0] acc_q, acc_d;
   logic        cy_q, cy_d;              // carry between bytes; after byte 3 the carry out
   logic        msb_q, msb_d;            // U_DBL: bit shifted out of the previous byte
@@ -363,7 +366,7 @@ module tatami_seq #(
     alu_sum = {1'b0, alu_x} + {1'b0, alu_y} + {8'b0, alu_cin};
   end
 
-  // tests on the finished step (bj 5)
+  // tests on the finished step (bj 5; acted on at bj 6)
   assign acc_zero    = (acc_q == 32'd0);
   assign acc_big24   = (acc_q[31:24] != 8'd0);
   // comparisons with constants, spelled out (a generic '>' costs a carry chain)
@@ -559,6 +562,7 @@ module tatami_seq #(
     upc_d        = upc_q;
     pass_d       = pass_q;
     bj_d         = bj_q;
+    ufail_d      = ufail_q;
     acc_d        = acc_q;
     cy_d         = cy_q;
     msb_d        = msb_q;
@@ -661,15 +665,18 @@ module tatami_seq #(
         if (bj_q == 3'd0) begin
           msb_d = 1'b0;
           bj_d  = 3'd1;
-        end else if (bj_q != 3'd5) begin
+        end else if (bj_q < 3'd5) begin
           acc_d = {(u_op == U_CMP) ? acc_q[7:0] : alu_sum[7:0], acc_q[31:8]};
           cy_d  = alu_sum[8];
           msb_d = acc_q[7];
           bj_d  = bj_q + 3'd1;
+        end else if (bj_q == 3'd5) begin
+          ufail_d = u_fail;
+          bj_d    = 3'd6;
         end else begin
           bj_d  = 3'd0;
           upc_d = upc_q + 5'd1;
-          if (u_fail) begin
+          if (ufail_q) begin
             rsp_status_d = u_st;
             rsp_len_d    = '0;
             state_d      = S_RESP;
@@ -1078,6 +1085,7 @@ module tatami_seq #(
       upc_q        <= '0;
       pass_q       <= '0;
       bj_q         <= '0;
+      ufail_q      <= 1'b0;
       acc_q        <= '0;
       cy_q         <= 1'b0;
       msb_q        <= 1'b0;
@@ -1104,6 +1112,7 @@ module tatami_seq #(
       upc_q        <= upc_d;
       pass_q       <= pass_d;
       bj_q         <= bj_d;
+      ufail_q      <= ufail_d;
       acc_q        <= acc_d;
       cy_q         <= cy_d;
       msb_q        <= msb_d;
