@@ -4,7 +4,13 @@
 # shows that what gets flashed behaves like the RTL.
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-make -s BUILD="$BUILD" vboard-gate || { echo "FAIL: cannot build the gate-level virtual board"; exit 1; }
+# Under tests/run.sh the board's synthesis may be running in the background:
+# wait for it (TATAMI_SYN_LOCK) rather than synthesize the same netlist twice.
+if [ -n "${TATAMI_SYN_LOCK:-}" ]; then
+  flock "$TATAMI_SYN_LOCK" make -s BUILD="$BUILD" vboard-gate
+else
+  make -s BUILD="$BUILD" vboard-gate
+fi || { echo "FAIL: cannot build the gate-level virtual board"; exit 1; }
 VB=$BUILD/bin/tatami-vboard-gate
 . tests/board/lib.sh
 vb 900 -- "$TATAMI" selftest -d usb:timeout=20000 --count "${VB_GATE_COUNT:-2}" --seed 3
