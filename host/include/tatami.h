@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 #define TATAMI_VERSION_MAJOR 1
-#define TATAMI_VERSION_MINOR 0
+#define TATAMI_VERSION_MINOR 1
 
 /* ------------------------------------------------------------ errors */
 enum {
@@ -81,8 +81,26 @@ typedef struct tatami_device tatami_device;
 
 typedef enum tatami_dtype {
   TATAMI_INT8 = 0,
-  TATAMI_INT32 = 1
+  TATAMI_INT32 = 1,
+  /* 1.1, docs/numerics.md: */
+  TATAMI_BF16 = 2,
+  TATAMI_FP32 = 3,
+  TATAMI_CF8_143 = 4,      /* CFloat8 1-4-3, with the tensor's bias */
+  TATAMI_CF8_152 = 5       /* CFloat8 1-5-2, with the tensor's bias */
 } tatami_dtype;
+
+/* Size in bytes of one element of dtype (0 for an unknown dtype). */
+size_t tatami_dtype_size(tatami_dtype dtype);
+
+/* Features (tatami_info.features, the INFO record's bitmap). */
+enum {
+  TATAMI_FEAT_INT8 = 1 << 0,   /* int8 x int8 -> int32 GEMM */
+  TATAMI_FEAT_BF16 = 1 << 1,   /* BF16 GEMM */
+  TATAMI_FEAT_CF8 = 1 << 2,    /* CFloat8 GEMM, both layouts */
+  TATAMI_FEAT_VEC = 1 << 3,    /* the vector unit (tatami_vec and its wrappers) */
+  TATAMI_FEAT_FLAGS = 1 << 4,  /* sticky flags and the random seed */
+  TATAMI_FEAT_PROGRAM = 1 << 5 /* command programs (tatami_program_*) */
+};
 
 typedef struct tatami_info {
   uint32_t version;        /* major << 8 | minor */
@@ -90,7 +108,7 @@ typedef struct tatami_info {
   char backend[16];        /* "sim", "ref", "check", "usb" */
   uint32_t rows, cols;     /* systolic array R x C */
   uint64_t sram_bytes;
-  uint32_t dtypes;         /* bit 0: int8 x int8 -> int32 */
+  uint32_t dtypes;         /* the INFO features bitmap: TATAMI_FEAT_* */
   uint32_t credits;        /* frames the host may keep in flight */
   uint32_t max_data;       /* data bytes per WRITE/READ frame */
   uint32_t tile_x, tile_y;
@@ -144,8 +162,10 @@ typedef struct tatami_tensor {
   tatami_dtype dtype;
   uint32_t rows, cols;
   uint32_t ld;             /* row stride in elements, >= cols */
-  uint64_t addr;
+  uint64_t addr;           /* or a program parameter reference, see tatami_tensor_param */
   int owned;               /* allocated by tatami_tensor_create */
+  unsigned bias;           /* CFloat8 exponent bias 0..63 (other dtypes: 0); set it after
+                              create/view, before use (default 0) */
 } tatami_tensor;
 
 int tatami_tensor_create(tatami_device *dev, tatami_dtype dtype, uint32_t rows,
@@ -166,8 +186,11 @@ enum {
 };
 
 /* C = op(A) op(B), or C += op(A) op(B) with TATAMI_ACCUMULATE.
- * A, B int8; C int32. op(X) is X or its transpose (TATAMI_TRANS_A/B).
- * Shapes are checked on the host (TATAMI_ESHAPE). Queued: see tatami_sync. */
+ * A, B int8 and C int32; or A, B each BF16 / CFloat8 (any mix) and C FP32,
+ * BF16 or CFloat8 (FP32 accumulation, docs/numerics.md section 5; a narrow C
+ * is rounded to nearest even). op(X) is X or its transpose (TATAMI_TRANS_A/B).
+ * Shapes are checked on the host (TATAMI_ESHAPE), data types too
+ * (TATAMI_EINVAL). Queued: see tatami_sync. */
 int tatami_gemm(tatami_device *dev, const tatami_tensor *a, const tatami_tensor *b,
                 const tatami_tensor *c, unsigned flags);
 
@@ -178,10 +201,123 @@ typedef struct tatami_gemm_desc {
   uint32_t m, n, k;
   uint32_t lda, ldb, ldc;    /* strides in elements */
   uint8_t flags;             /* TATAMI_TRANS_A | TATAMI_TRANS_B | TATAMI_ACCUMULATE */
-  uint8_t dtype_ab, dtype_c; /* 0, 0: int8 x int8 -> int32 */
+  uint8_t dtype_ab, dtype_c; /* protocol codes; 0, 0: int8 x int8 -> int32 */
+  /* 1.1: dtype_ab is then dtype_a. With all of the following 0 the 40-byte
+   * descriptor of 1.0 is sent, else the 48-byte one. */
+  uint8_t dtype_b;           /* protocol code; 0 with a float dtype_ab means "same as A" */
+  uint8_t bias_a, bias_b, bias_c;
 } tatami_gemm_desc;
 
 int tatami_gemm_desc_run(tatami_device *dev, const tatami_gemm_desc *d);
+
+/* ------------------------------------------------------------ vector unit (1.1) */
+/* docs/protocol.md VEC, docs/numerics.md section 8. FP32 inside; each tensor
+ * has its own dtype (BF16, FP32, CFloat8 with its bias; not the integers).
+ * flags: TATAMI_ROUND_SR rounds the BF16/CFloat8 outputs stochastically (the
+ * tile's random source, tatami_seed), otherwise to nearest even. All are
+ * queued like tatami_gemm. */
+enum { TATAMI_ROUND_SR = 1 << 8 };
+
+typedef enum tatami_vec_op {
+  TATAMI_VEC_ADD = 1,       /* z = x + y */
+  TATAMI_VEC_SUB = 2,       /* z = x - y */
+  TATAMI_VEC_MUL = 3,       /* z = x * y */
+  TATAMI_VEC_SCALE = 4,     /* z = x * s0 */
+  TATAMI_VEC_BIAS = 5,      /* z = x + y[0][j] (y is 1 x n) */
+  TATAMI_VEC_RELU = 6,      /* z = max(x, +0) */
+  TATAMI_VEC_RELU_BWD = 7,  /* z = y > 0 ? x : +0 (x gradient, y saved forward values) */
+  TATAMI_VEC_ROWSUM = 8,    /* z[0][j] = sum over i of x[i][j] (z is 1 x n) */
+  TATAMI_VEC_CONVERT = 9,   /* z = x in z's dtype */
+  TATAMI_VEC_SGD = 10       /* x grad, y velocity (FP32), z master (FP32), w low-precision copy */
+} tatami_vec_op;
+
+/* The raw VEC descriptor (docs/protocol.md), sent as is. */
+typedef struct tatami_vec_operand {
+  uint32_t addr, ld;         /* SRAM byte address (or parameter reference), stride in elements */
+  uint8_t dtype, bias;       /* protocol dtype code (1 BF16, 2 CF8 1-4-3, 3 CF8 1-5-2, 4 FP32) */
+} tatami_vec_operand;
+
+typedef struct tatami_vec_desc {
+  uint8_t op, flags;         /* flags bit 0: stochastic rounding */
+  uint32_t m, n;
+  uint32_t s[3];             /* FP32 scalars as bit patterns */
+  tatami_vec_operand x, y, z, w;
+} tatami_vec_desc;
+
+int tatami_vec_desc_run(tatami_device *dev, const tatami_vec_desc *d);
+
+/* Elementwise, all m x n of z's shape (x, y the same shape unless stated). */
+int tatami_add(tatami_device *dev, const tatami_tensor *z, const tatami_tensor *x,
+               const tatami_tensor *y, unsigned flags);
+int tatami_sub(tatami_device *dev, const tatami_tensor *z, const tatami_tensor *x,
+               const tatami_tensor *y, unsigned flags);
+int tatami_mul(tatami_device *dev, const tatami_tensor *z, const tatami_tensor *x,
+               const tatami_tensor *y, unsigned flags);
+int tatami_scale(tatami_device *dev, const tatami_tensor *z, const tatami_tensor *x,
+                 float s, unsigned flags);
+/* z = x + bias broadcast over rows; bias is 1 x cols. */
+int tatami_bias_add(tatami_device *dev, const tatami_tensor *z, const tatami_tensor *x,
+                    const tatami_tensor *bias, unsigned flags);
+int tatami_relu(tatami_device *dev, const tatami_tensor *z, const tatami_tensor *x,
+                unsigned flags);
+/* dx = saved > 0 ? dy : 0 (saved: the ReLU's input or output). */
+int tatami_relu_backward(tatami_device *dev, const tatami_tensor *dx, const tatami_tensor *dy,
+                         const tatami_tensor *saved, unsigned flags);
+/* z (1 x cols) = sum of x's rows (the bias gradient). */
+int tatami_row_sum(tatami_device *dev, const tatami_tensor *z, const tatami_tensor *x,
+                   unsigned flags);
+int tatami_convert(tatami_device *dev, const tatami_tensor *z, const tatami_tensor *x,
+                   unsigned flags);
+/* SGD with momentum and weight decay on FP32 master weights w (in place),
+ * velocity v (FP32, in place), gradient g; writes the low-precision copy
+ * w_low (may be NULL: then no copy is written). */
+int tatami_sgd(tatami_device *dev, const tatami_tensor *w, const tatami_tensor *v,
+               const tatami_tensor *w_low, const tatami_tensor *g, float lr, float momentum,
+               float weight_decay, unsigned flags);
+
+/* ------------------------------------------------------------ flags and random source (1.1) */
+enum {
+  TATAMI_FLAG_INVALID = 1 << 0,
+  TATAMI_FLAG_DENORMAL = 1 << 1,
+  TATAMI_FLAG_OVERFLOW = 1 << 2,
+  TATAMI_FLAG_UNDERFLOW = 1 << 3,
+  TATAMI_FLAG_INEXACT = 1 << 4,
+  TATAMI_FLAG_ALL = 0x1F
+};
+/* The tile's sticky flags (waits for queued commands). */
+int tatami_get_flags(tatami_device *dev, unsigned *flags);
+/* Clear the flags in mask (TATAMI_FLAG_*). Queued. */
+int tatami_clear_flags(tatami_device *dev, unsigned mask);
+/* Seed the random source of stochastic rounding (0 selects the default). Queued. */
+int tatami_seed(tatami_device *dev, uint32_t seed);
+
+/* ------------------------------------------------------------ command programs (1.1) */
+/* Record a sequence of GEMM / VEC / clear-flags / seed calls once, store it in
+ * device SRAM, and run it with one command per launch (docs/protocol.md RUN).
+ * Between tatami_program_begin and tatami_program_end those calls are
+ * recorded, not run (they still check their arguments). Tensors made with
+ * tatami_tensor_param refer to launch parameters: their address is
+ * params[index] + offset at each launch. */
+typedef struct tatami_program tatami_program;
+
+#define TATAMI_MAX_PARAMS 8
+
+int tatami_program_begin(tatami_device *dev);
+/* Stop recording; store the program in device SRAM (allocated). */
+int tatami_program_end(tatami_device *dev, tatami_program **out);
+/* Run it with nparams (<= TATAMI_MAX_PARAMS) parameter addresses. Queued;
+ * a failing command inside reports its error at tatami_sync (the message
+ * names the command's index). */
+int tatami_program_run(tatami_device *dev, const tatami_program *p, const uint64_t *params,
+                       unsigned nparams);
+/* Commands in the program. */
+unsigned tatami_program_length(const tatami_program *p);
+/* Free the program and its device SRAM. */
+void tatami_program_free(tatami_program *p);
+/* A tensor whose address is launch parameter `index` + offset bytes, for use
+ * while recording. Outside recording, using it fails with TATAMI_ESTATE. */
+int tatami_tensor_param(tatami_device *dev, tatami_dtype dtype, uint32_t rows, uint32_t cols,
+                        uint32_t ld, unsigned index, uint32_t offset, tatami_tensor *t);
 
 #ifdef __cplusplus
 }
