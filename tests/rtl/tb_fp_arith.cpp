@@ -18,6 +18,21 @@
 
 static Vtb_fp_arith* top;
 static tatami_num_ctx ctx;
+// Per group: how many results set each flag (I D O U X), and how many were
+// rounded up to the smallest normal 2^-126 from below or tiny after rounding.
+static long fl[5];
+static long at_min_normal_inexact;
+static void count(uint32_t y, uint32_t flags) {
+  for (int i = 0; i < 5; i++) fl[i] += (flags >> i) & 1;
+  if ((y & 0x7FFFFFFFu) == 0x00800000u && (flags & TATAMI_NUM_FLAG_INEXACT))
+    at_min_normal_inexact++;
+}
+static void print_flags() {
+  printf("  flags seen: I %ld, D %ld, O %ld, U %ld, X %ld; inexact results at 2^-126: %ld\n",
+         fl[0], fl[1], fl[2], fl[3], fl[4], at_min_normal_inexact);
+  for (long& f : fl) f = 0;
+  at_min_normal_inexact = 0;
+}
 
 static void fail_hdr(const char* what) { printf("FAIL: %s\n", what); }
 
@@ -34,6 +49,7 @@ static void check_add(uint32_t a, uint32_t b, int sub) {
            a, b, top->add_y_o, top->add_flags_o, ey, ctx.flags);
     exit(1);
   }
+  count(ey, ctx.flags);
 }
 
 // MB=24 always; MB=8 too when both operands are BF16 values.
@@ -56,6 +72,7 @@ static void check_mul(uint32_t a, uint32_t b) {
            a, b, top->mul8_y_o, top->mul8_flags_o, ey, ctx.flags);
     exit(1);
   }
+  count(ey, ctx.flags);
 }
 
 static uint32_t rand_bf16(Gen& g) { return rand_fp32(g) & 0xFFFF0000u; }
@@ -119,6 +136,7 @@ int main(int argc, char** argv) {
   }
   printf("add/sub: %ld special pairs + %ld random pairs, all bits and flags match\n", n_sp,
          n - n_sp);
+  print_flags();
 
   // ---- mul, MB=24
   n = 0;
@@ -135,6 +153,7 @@ int main(int argc, char** argv) {
   n++;
   printf("mul MB=24: %ld special pairs + %ld random pairs, all bits and flags match\n", n_sp,
          n - n_sp);
+  print_flags();
 
   // ---- mul, MB=8 (and MB=24) on BF16 values
   n = 0;
@@ -150,6 +169,7 @@ int main(int argc, char** argv) {
   printf("mul MB=8 and MB=24 on BF16 values: %ld special pairs + %ld random pairs, all bits and "
          "flags match\n",
          n_sp, n - n_sp);
+  print_flags();
 
   // ---- accumulation chains: S = -0; S = add(S, mul(a_k, b_k)), BF16 a, b
   long steps = 0;
@@ -202,6 +222,7 @@ int main(int argc, char** argv) {
                c, k, s, a, b, top->mac_s_o, top->mac_flags_o, es, ctx.flags);
         exit(1);
       }
+      count(es, ctx.flags);
       s = top->mac_s_o;
       flags_acc |= top->mac_flags_o;
     }
@@ -217,6 +238,7 @@ int main(int argc, char** argv) {
   printf("accumulation: %ld chains (lengths 1..%d), %ld multiply-add steps, every S and flags "
          "match\n",
          N_CHAINS, maxlen, steps);
+  print_flags();
   printf("tb_fp_arith: %.1f s\nPASS\n", now_s() - t0);
   delete top;
   return 0;
