@@ -10,11 +10,18 @@
 // Products: one tatami_mul8x2 per pair of horizontally adjacent PEs (one
 // SB_MAC16 each with DSP=1, which needs an even C). en_i=0 freezes every
 // register (the engine's clock enable).
+// FP = 1: lanes are 16 bits (int8 in the low byte, or BF16 with fp_i) and
+// the PEs are tatami_pe_fp; each lane also carries an "inside M / N" bit
+// (a_in_i, b_in_i) and flags_o ORs the PEs' floating-point flags of the
+// cycle. With FP = 0 those ports are unused and the array is as before.
 module tatami_array #(
   parameter int R = 16,
   parameter int C = 16,
   parameter bit DSP = 1'b0,    // products from iCE40 SB_MAC16s (C even, TATAMI_ICE40)
-  localparam int RW = (R > 1) ? $clog2(R) : 1
+  parameter bit FP  = 1'b0,    // BF16 x BF16 -> FP32 capable PEs
+  localparam int RW = (R > 1) ? $clog2(R) : 1,
+  localparam int AB = FP ? 16 : 8,    // bits of a lane
+  localparam int SW = AB + 3          // skew stage of a: {a_in, last, valid, a}
 ) (
   input  logic           clk_i,
   input  logic           rst_ni,
@@ -22,18 +29,24 @@ module tatami_array #(
 
   input  logic           in_valid_i,
   input  logic           last_i,
-  input  logic [8*R-1:0] a_i,       // lane r = op(A)[i0+r][k]
-  input  logic [8*C-1:0] b_i,       // lane c = op(B)[k][j0+c]
+  input  logic [AB*R-1:0] a_i,      // lane r = op(A)[i0+r][k]
+  input  logic [AB*C-1:0] b_i,      // lane c = op(B)[k][j0+c]
+  input  logic           fp_i,      // FP = 1: BF16 mode for this GEMM
+  input  logic [R-1:0]   a_in_i,    // FP = 1: lane r is inside M
+  input  logic [C-1:0]   b_in_i,    // FP = 1: lane c is inside N
+  output logic [4:0]     flags_o,   // FP = 1: flags of this cycle's valid lanes
 
   input  logic [RW-1:0]  rd_row_i,
   output logic [32*C-1:0] rd_data_o, // lane c = result of PE(rd_row_i, c)
   output logic           row0_done_o
 );
   // Interconnect: a/valid/last between columns, b/valid between rows.
-  logic [7:0]  a_w     [R][C+1];
+  logic [AB-1:0] a_w   [R][C+1];
+  logic        ain_w   [R][C+1];
   logic        av_w    [R][C+1];
   logic        last_w  [R][C+1];
-  logic [7:0]  b_w     [R+1][C];
+  logic [AB-1:0] b_w   [R+1][C];
+  logic        bin_w   [R+1][C];
   logic [31:0] res_w   [R][C];
   logic [15:0] prod_w  [R][C];
 
@@ -44,32 +57,35 @@ module tatami_array #(
   // ---------------------------------------------------------------- skew
   for (genvar r = 0; r < R; r++) begin : g_skew_a
     if (r == 0) begin : g_direct
-      assign a_w[0][0]    = a_i[7:0];
+      assign a_w[0][0]    = a_i[AB-1:0];
+      assign ain_w[0][0]  = FP && a_in_i[0];
       assign av_w[0][0]   = in_valid_i;
       assign last_w[0][0] = last_i;
     end else begin : g_delay
-      // r-deep shift register of {last, valid, a}, 10 bits a stage
-      logic [10*r-1:0] sh_q;
+      // r-deep shift register of {a_in, last, valid, a} (a_in only with FP)
+      logic [SW*r-1:0] sh_q;
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) sh_q <= '0;
-        else if (en_i) sh_q <= (10*r)'({sh_q, last_i, in_valid_i, a_i[8*r +: 8]});
+        else if (en_i) sh_q <= (SW*r)'({sh_q, FP && a_in_i[r], last_i, in_valid_i,
+                                        a_i[AB*r +: AB]});
       end
-      assign {last_w[r][0], av_w[r][0], a_w[r][0]} = sh_q[10*(r-1) +: 10];
+      assign {ain_w[r][0], last_w[r][0], av_w[r][0], a_w[r][0]} = sh_q[SW*(r-1) +: SW];
     end
   end
 
   for (genvar c = 0; c < C; c++) begin : g_skew_b
     if (c == 0) begin : g_direct
-      assign b_w[0][0]  = b_i[7:0];
+      assign b_w[0][0]   = b_i[AB-1:0];
+      assign bin_w[0][0] = FP && b_in_i[0];
     end else begin : g_delay
-      // c-deep shift register of b, 8 bits a stage (b's valid is a's: both
-      // reach PE(r,c) r + c cycles after entering)
-      logic [8*c-1:0] sh_q;
+      // c-deep shift register of {b_in, b} (b's valid is a's: both reach
+      // PE(r,c) r + c cycles after entering; b_in only with FP)
+      logic [(AB+1)*c-1:0] sh_q;
       always_ff @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) sh_q <= '0;
-        else if (en_i) sh_q <= (8*c)'({sh_q, b_i[8*c +: 8]});
+        else if (en_i) sh_q <= ((AB+1)*c)'({sh_q, FP && b_in_i[c], b_i[AB*c +: AB]});
       end
-      assign b_w[0][c] = sh_q[8*(c-1) +: 8];
+      assign {bin_w[0][c], b_w[0][c]} = sh_q[(AB+1)*(c-1) +: AB+1];
     end
   end
 
@@ -79,16 +95,16 @@ module tatami_array #(
       if (c + 1 < C) begin : g_pair
         tatami_mul8x2 #(.DSP(DSP)) u_mul (
           .clk_i, .en_i,
-          .a0_i (a_w[r][c]),   .b0_i (b_w[r][c]),
-          .a1_i (a_w[r][c+1]), .b1_i (b_w[r][c+1]),
+          .a0_i (a_w[r][c][7:0]),   .b0_i (b_w[r][c][7:0]),
+          .a1_i (a_w[r][c+1][7:0]), .b1_i (b_w[r][c+1][7:0]),
           .p0_o (prod_w[r][c]), .p1_o (prod_w[r][c+1])
         );
       end else begin : g_single   // odd C (DSP=0 only): last column alone
         logic [15:0] unused_p1;
         tatami_mul8x2 #(.DSP(1'b0)) u_mul (
           .clk_i, .en_i,
-          .a0_i (a_w[r][c]), .b0_i (b_w[r][c]),
-          .a1_i (8'h00),     .b1_i (8'h00),
+          .a0_i (a_w[r][c][7:0]), .b0_i (b_w[r][c][7:0]),
+          .a1_i (8'h00),          .b1_i (8'h00),
           .p0_o (prod_w[r][c]), .p1_o (unused_p1)
         );
       end
@@ -105,8 +121,36 @@ module tatami_array #(
     else if (en_i) init_q <= 1'b0;
   end
 
+  logic [4:0] pe_flags [R][C];
   for (genvar r = 0; r < R; r++) begin : g_row
     for (genvar c = 0; c < C; c++) begin : g_col
+      if (FP) begin : g_fp
+        tatami_pe_fp u_pe (
+          .clk_i,
+          .rst_ni,
+          .en_i,
+          .clr_i     (init_q),
+          .fp_i,
+          .a_i       (a_w[r][c]),
+          .a_in_i    (ain_w[r][c]),
+          .a_valid_i (av_w[r][c]),
+          .last_i    (last_w[r][c]),
+          .b_i       (b_w[r][c]),
+          .b_in_i    (bin_w[r][c]),
+          .prod_i    (prod_w[r][c]),
+          .a_o       (a_w[r][c+1]),
+          .a_in_o    (ain_w[r][c+1]),
+          .a_valid_o (av_w[r][c+1]),
+          .last_o    (last_w[r][c+1]),
+          .b_o       (b_w[r+1][c]),
+          .b_in_o    (bin_w[r+1][c]),
+          .res_o     (res_w[r][c]),
+          .flags_o   (pe_flags[r][c])
+        );
+      end else begin : g_int
+      assign ain_w[r][c+1]  = 1'b0;
+      assign bin_w[r+1][c]  = 1'b0;
+      assign pe_flags[r][c] = 5'd0;
       tatami_pe u_pe (
         .clk_i,
         .rst_ni,
@@ -123,7 +167,17 @@ module tatami_array #(
         .b_o       (b_w[r+1][c]),
         .res_o     (res_w[r][c])
       );
+      end
     end
+  end
+
+  logic [4:0] flags_c;
+  always_comb begin
+    flags_c = '0;
+    for (int r = 0; r < R; r++) begin
+      for (int c = 0; c < C; c++) flags_c = flags_c | pe_flags[r][c];
+    end
+    flags_o = flags_c;
   end
 
   // ---------------------------------------------------------------- read-out
@@ -144,11 +198,11 @@ module tatami_array #(
   logic [C-1:0] unused_c;
   logic unused;
   for (genvar r = 0; r < R; r++) begin : g_unused_r
-    assign unused_r[r] = (^a_w[r][C]) ^ av_w[r][C] ^ (r > 0 && last_w[r][C]);
+    assign unused_r[r] = (^a_w[r][C]) ^ av_w[r][C] ^ (r > 0 && last_w[r][C]) ^ ain_w[r][C];
   end
   for (genvar c = 0; c < C; c++) begin : g_unused_c
-    assign unused_c[c] = ^b_w[R][c];
+    assign unused_c[c] = (^b_w[R][c]) ^ bin_w[R][c];
   end
-  assign unused = (^unused_r) ^ (^unused_c);
+  assign unused = (^unused_r) ^ (^unused_c) ^ fp_i ^ (^a_in_i) ^ (^b_in_i);
   /* verilator lint_on UNUSEDSIGNAL */
 endmodule

@@ -4,6 +4,7 @@
 `define TATAMI_DEFS_SVH
 
 `define TATAMI_VERSION      16'h0100
+`define TATAMI_VERSION_1_1  16'h0101   // a tile with the 1.1 additions (FP = 1)
 
 `define TATAMI_SYNC0        8'hA5
 `define TATAMI_SYNC1        8'h5A
@@ -19,6 +20,11 @@
 `define TATAMI_OP_GEMM      8'h04
 `define TATAMI_OP_COUNTERS  8'h05
 `define TATAMI_OP_CLEAR     8'h06
+`define TATAMI_OP_VEC       8'h07   // 1.1
+`define TATAMI_OP_FLAGS     8'h08   // 1.1
+`define TATAMI_OP_CLEAR_FLAGS 8'h09 // 1.1
+`define TATAMI_OP_SEED      8'h0A   // 1.1
+`define TATAMI_OP_RUN       8'h0B   // 1.1
 
 // Status codes (docs/protocol.md section 3)
 `define TATAMI_ST_OK         8'h00

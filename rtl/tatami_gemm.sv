@@ -42,6 +42,15 @@
 //  * DW: width of the M/N/K counters (M, N, K < 2**DW; the sequencer's range
 //    checks guarantee M, N, K <= SRAM_BYTES, so AW+1 suffices). DSP: array
 //    products on SB_MAC16 (tatami_mul8x2; needs `define TATAMI_ICE40).
+//  * FP = 1 adds floating point (docs/numerics.md 5, docs/protocol.md GEMM
+//    1.1): dtype_a/b BF16 (2-byte lanes from the streamers, ES = 2) or
+//    CFloat8 (widened to BF16 at the array edge with bias_a/b, exactly),
+//    FP32 accumulation in tatami_pe_fp, and the drain converts each result
+//    to dtype_c (FP32, BF16, CFloat8 with bias_c; RNE) after adding the old
+//    C (widened) with accumulate. Needs 2*R, 2*C <= W. ev_flags_o: the
+//    sticky-flag bits raised this cycle (lanes inside M x N only). The
+//    dtype inputs are protocol codes; 0 selects the int8 path. With FP = 0
+//    they are ignored and the engine is exactly the int8 engine.
 module tatami_gemm #(
   parameter int R          = 16,
   parameter int C          = 16,
@@ -49,6 +58,7 @@ module tatami_gemm #(
   parameter int W          = 16,            // SRAM port width in bytes, >= max(R, C, 4)
   parameter int DW         = 24,            // M/N/K counter width (M, N, K < 2**DW)
   parameter bit DSP        = 1'b0,          // iCE40 SB_MAC16 products (tatami_array)
+  parameter bit FP         = 1'b0,          // BF16 / CFloat8 -> FP32 GEMMs too
   localparam int AW        = $clog2(SRAM_BYTES),
   localparam int MW        = $clog2(R * C + 1)
 ) (
@@ -69,6 +79,13 @@ module tatami_gemm #(
   input  logic           trans_a_i,
   input  logic           trans_b_i,
   input  logic           accumulate_i,
+  input  logic [2:0]     dtype_a_i,          // FP: protocol dtype codes (0: int8 GEMM)
+  input  logic [2:0]     dtype_b_i,
+  input  logic [2:0]     dtype_c_i,
+  input  logic [5:0]     bias_a_i,
+  input  logic [5:0]     bias_b_i,
+  input  logic [5:0]     bias_c_i,
+  output logic [4:0]     ev_flags_o,         // FP: flags raised this cycle
   output logic           busy_o,
   output logic           done_o,
 
@@ -100,12 +117,26 @@ module tatami_gemm #(
   localparam int NCW  = $clog2(NCH + 1);              // chunk count
   localparam int VRW  = $clog2(R + 1);
   localparam int VCW  = $clog2(C + 1);
+  localparam int ES   = FP ? 2 : 1;                 // largest operand element, bytes
+  localparam int AB   = 8 * ES;                     // bits of an array lane
+  localparam int NV   = (C < W) ? C : W;            // FP drain: value slots per chunk
+  localparam int WSH  = $clog2(W);
+
+  if (FP && (2 * R > W || 2 * C > W)) begin : g_bad_w
+    tatami_gemm_FP_needs_2R_and_2C_at_most_W u_error ();   // no such module
+  end
 
   // ---------------------------------------------------------------- state
   logic          running_q, running_d, done_q, done_d;
   logic [DW-1:0] k_tot_q, n_tot_q;
   logic          acc_q;
-  logic [AW-1:0] ldc4_q, cblk_step_q;
+  logic [AW-1:0] ldc4_q, cblk_step_q;    // C row stride and row-block step, bytes
+  logic [AW-1:0] ctile_step;             // C column-block step, bytes
+  // FP: the GEMM's types (fp_q: a floating-point GEMM)
+  logic          fp_q;
+  logic [2:0]    dt_a_q, dt_b_q, dt_c_q;
+  logic [5:0]    bias_a_q, bias_b_q, bias_c_q;
+  logic [1:0]    csh_q;                  // log2 of C's element size
 
   // feeder walk
   logic [DW-1:0] f_krem_q, f_krem_d, f_rem_m_q, f_rem_m_d, f_rem_n_q, f_rem_n_d;
@@ -138,10 +169,14 @@ module tatami_gemm #(
   logic [AW-1:0] w_addr_q;
   logic [8*W-1:0] w_data_q, w_data_d;
   logic [W-1:0]  w_be_q, w_be_d;
+  logic [8*W-1:0] w_int;                 // int8 path's write data
 
   // streamers, array
-  logic [8*R-1:0] a_vec;
-  logic [8*C-1:0] b_vec;
+  logic [AB*R-1:0] a_raw, a_vec;
+  logic [AB*C-1:0] b_raw, b_vec;
+  logic [R-1:0]   a_vmask;
+  logic [C-1:0]   b_vmask;
+  logic [4:0]     arr_flags;
   logic          a_valid, b_valid, fire, is_last, feeding, drain_block;
   logic [32*C-1:0] row_data;
   logic [8*W*NCH-1:0] row_pad;
@@ -149,7 +184,7 @@ module tatami_gemm #(
 
   // ---------------------------------------------------------------- operands
   tatami_stream #(
-    .L(R), .OL(C), .OUTER(1'b1), .W(W), .AW(AW), .DW(DW)
+    .L(R), .OL(C), .OUTER(1'b1), .W(W), .AW(AW), .DW(DW), .ES(ES)
   ) u_stream_a (
     .clk_i, .rst_ni, .en_i,
     .start_i   (start_i && !busy_o),
@@ -159,7 +194,9 @@ module tatami_gemm #(
     .oth_i     (DW'(n_i)),
     .k_i       (DW'(k_i)),
     .trans_i   (!trans_a_i),       // rows A[i][k0..] -> TRANSPOSED
-    .vec_o     (a_vec),
+    .wide_i    (dtype_a_i == 3'd1),   // BF16
+    .vec_o     (a_raw),
+    .vmask_o   (a_vmask),
     .valid_o   (a_valid),
     .pop_i     (fire),
     .rd_en_o   (ra_en_o),
@@ -168,7 +205,7 @@ module tatami_gemm #(
   );
 
   tatami_stream #(
-    .L(C), .OL(R), .OUTER(1'b0), .W(W), .AW(AW), .DW(DW)
+    .L(C), .OL(R), .OUTER(1'b0), .W(W), .AW(AW), .DW(DW), .ES(ES)
   ) u_stream_b (
     .clk_i, .rst_ni, .en_i,
     .start_i   (start_i && !busy_o),
@@ -178,13 +215,40 @@ module tatami_gemm #(
     .oth_i     (DW'(m_i)),
     .k_i       (DW'(k_i)),
     .trans_i   (trans_b_i),        // rows B[j][k0..] -> TRANSPOSED
-    .vec_o     (b_vec),
+    .wide_i    (dtype_b_i == 3'd1),
+    .vec_o     (b_raw),
+    .vmask_o   (b_vmask),
     .valid_o   (b_valid),
     .pop_i     (fire),
     .rd_en_o   (rb_en_o),
     .rd_addr_o (rb_addr_o),
     .rd_data_i (rb_data_i)
   );
+
+  // CFloat8 lanes are widened to BF16 (exact) on their way into the array.
+  if (FP) begin : g_widen
+    for (genvar r = 0; r < R; r++) begin : g_wa
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic [31:0] w32;   // a widened CFloat8 is a BF16 value: the low half is 0
+      /* verilator lint_on UNUSEDSIGNAL */
+      tatami_fp_widen u_widen (.code_i(32'(a_raw[AB*r +: AB])), .dtype_i(dt_a_q),
+                               .bias_i(bias_a_q), .fp32_o(w32));
+      assign a_vec[AB*r +: AB] = (dt_a_q == 3'd2 || dt_a_q == 3'd3) ? w32[31:16]
+                                                                      : a_raw[AB*r +: AB];
+    end
+    for (genvar c = 0; c < C; c++) begin : g_wb
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic [31:0] w32;
+      /* verilator lint_on UNUSEDSIGNAL */
+      tatami_fp_widen u_widen (.code_i(32'(b_raw[AB*c +: AB])), .dtype_i(dt_b_q),
+                               .bias_i(bias_b_q), .fp32_o(w32));
+      assign b_vec[AB*c +: AB] = (dt_b_q == 3'd2 || dt_b_q == 3'd3) ? w32[31:16]
+                                                                      : b_raw[AB*c +: AB];
+    end
+  end else begin : g_no_widen
+    assign a_vec = a_raw;
+    assign b_vec = b_raw;
+  end
 
   // ---------------------------------------------------------------- feeder
   always_comb begin
@@ -230,7 +294,9 @@ module tatami_gemm #(
         n_c_d    = f_ctile_q;
         n_vr_d   = vr;
         n_vc_d   = vc;
-        n_nch_d  = NCW'((32'(vc) + VPC - 1) >> VSH);
+        // chunks of a C row: ceil(s_c * vc / W)
+        n_nch_d  = FP ? NCW'(((32'(vc) << csh_q) + W - 1) >> WSH)
+                      : NCW'((32'(vc) + VPC - 1) >> VSH);
         f_krem_d = k_tot_q;
         if (f_rem_n_q <= DW'(C)) begin
           f_rem_n_d = n_tot_q;
@@ -240,7 +306,7 @@ module tatami_gemm #(
           else                     f_rem_m_d   = f_rem_m_q - DW'(R);
         end else begin
           f_rem_n_d = f_rem_n_q - DW'(C);
-          f_ctile_d = f_ctile_q + AW'(4 * C);
+          f_ctile_d = f_ctile_q + ctile_step;
         end
       end else begin
         f_krem_d = f_krem_q - DW'(1);
@@ -248,12 +314,18 @@ module tatami_gemm #(
     end
   end
 
-  tatami_array #(.R(R), .C(C), .DSP(DSP)) u_array (
+  assign ctile_step = FP ? (AW'(C) << csh_q) : AW'(4 * C);
+
+  tatami_array #(.R(R), .C(C), .DSP(DSP), .FP(FP)) u_array (
     .clk_i, .rst_ni, .en_i,
     .in_valid_i  (fire),
     .last_i      (is_last),
     .a_i         (a_vec),
     .b_i         (b_vec),
+    .fp_i        (fp_q),
+    .a_in_i      (a_vmask),
+    .b_in_i      (b_vmask),
+    .flags_o     (arr_flags),
     .rd_row_i    (cur_row),
     .rd_data_o   (row_data),
     .row0_done_o (row0_done)
@@ -294,6 +366,12 @@ module tatami_gemm #(
     for (int v = 0; v < VPC; v++) begin
       w_be_d[4*v +: 4] = {4{(32'(cur_ch) * VPC + v) < 32'(cur_vc)}};
     end
+    if (FP && fp_q) begin
+      // byte b belongs to element cur_ch * (W >> csh) + (b >> csh) of the row
+      for (int b = 0; b < W; b++) begin
+        w_be_d[b] = ((32'(cur_ch) << (WSH - 32'(csh_q))) + (32'(b) >> csh_q)) < 32'(cur_vc);
+      end
+    end
     d_act_d   = d_go;
     d_left_d  = cur_left - 1'b1;
     d_vr_d    = cur_vr;
@@ -325,10 +403,79 @@ module tatami_gemm #(
     w_addr_o = w_addr_q;
     w_be_o   = w_be_q;
     for (int v = 0; v < VPC; v++) begin
-      w_data_o[32*v +: 32] = acc_q ? w_data_q[32*v +: 32] + rc_data_i[32*v +: 32]
-                                   : w_data_q[32*v +: 32];
+      w_int[32*v +: 32] = acc_q ? w_data_q[32*v +: 32] + rc_data_i[32*v +: 32]
+                                : w_data_q[32*v +: 32];
     end
   end
+
+  // FP drain: the chunk's FP32 results (slot v = element cur_ch * (W >> csh)
+  // + v of the row), then in the write stage per slot: add the old C
+  // (widened) with accumulate, convert to dtype_c (RNE), pack.
+  logic [4:0] drain_flags;
+  if (FP) begin : g_fp_drain
+    logic [31:0] val_d [NV];
+    logic [31:0] val_q [NV];
+    logic [31:0] old_w [NV];
+    logic [31:0] sum_w [NV];
+    logic [15:0] nar_w [NV];
+    logic [4:0]  add_f [NV];
+    logic [4:0]  nar_f [NV];
+    logic [8*W-1:0] w_fp;
+    logic [4:0] flags_c;
+
+    always_comb begin
+      for (int v = 0; v < NV; v++) begin
+        val_d[v] = '0;
+        for (int e = 0; e < C; e++) begin
+          if (32'(e) == (32'(cur_ch) << (WSH - 32'(csh_q))) + 32'(v)) val_d[v] = row_data[32*e +: 32];
+        end
+      end
+    end
+    always_ff @(posedge clk_i) begin
+      if (en_i) val_q <= val_d;
+    end
+
+    for (genvar v = 0; v < NV; v++) begin : g_slot
+      logic [31:0] code;
+      logic [31:0] fsum;
+      always_comb begin
+        unique case (csh_q)
+          2'd0:    code = 32'(rc_data_i[8*v +: 8]);
+          2'd1:    code = 32'(rc_data_i[(16*v) % (8*W) +: 16]);
+          default: code = rc_data_i[(32*v) % (8*W) +: 32];
+        endcase
+      end
+      tatami_fp_widen u_old (.code_i(code), .dtype_i(dt_c_q), .bias_i(bias_c_q), .fp32_o(old_w[v]));
+      tatami_fp_add u_acc (.a_i(old_w[v]), .b_i(val_q[v]), .sub_i(1'b0), .y_o(fsum),
+                           .flags_o(add_f[v]));
+      assign sum_w[v] = acc_q ? fsum : val_q[v];
+      tatami_fp_narrow u_cvt (.x_i(sum_w[v]), .dtype_i(dt_c_q), .bias_i(bias_c_q), .sr_i(1'b0),
+                              .rnd_i(16'h0000), .code_o(nar_w[v]), .flags_o(nar_f[v]));
+    end
+
+    always_comb begin
+      w_fp    = '0;
+      flags_c = '0;
+      for (int v = 0; v < NV; v++) begin
+        unique case (csh_q)
+          2'd0:    w_fp[8*v +: 8] = nar_w[v][7:0];
+          2'd1:    if (2 * v < W) w_fp[(16*v) % (8*W) +: 16] = nar_w[v];
+          default: if (4 * v < W) w_fp[(32*v) % (8*W) +: 32] = sum_w[v];
+        endcase
+        // slot v's first byte tells whether it is inside N
+        if (w_v_q && w_be_q[(32'(v) << csh_q) % W] && (32'(v) << csh_q) < W) begin
+          flags_c = flags_c | (acc_q ? add_f[v] : 5'd0) | ((csh_q == 2'd2) ? 5'd0 : nar_f[v]);
+        end
+      end
+      w_data_o    = fp_q ? w_fp : w_int;
+      drain_flags = fp_q ? flags_c : 5'd0;
+    end
+  end else begin : g_int_drain
+    assign w_data_o    = w_int;
+    assign drain_flags = 5'd0;
+  end
+
+  assign ev_flags_o = en_i ? (arr_flags | drain_flags) : 5'd0;
 
   // ---------------------------------------------------------------- control
   always_comb begin
@@ -347,6 +494,14 @@ module tatami_gemm #(
       k_tot_q     <= '0;
       n_tot_q     <= '0;
       acc_q       <= 1'b0;
+      fp_q        <= 1'b0;
+      dt_a_q      <= '0;
+      dt_b_q      <= '0;
+      dt_c_q      <= '0;
+      bias_a_q    <= '0;
+      bias_b_q    <= '0;
+      bias_c_q    <= '0;
+      csh_q       <= 2'd2;
       ldc4_q      <= '0;
       cblk_step_q <= '0;
       f_krem_q    <= '0;
@@ -379,8 +534,19 @@ module tatami_gemm #(
       k_tot_q     <= DW'(k_i);
       n_tot_q     <= DW'(n_i);
       acc_q       <= accumulate_i;
-      ldc4_q      <= AW'(ldc_i << 2);
-      cblk_step_q <= AW'(ldc_i * 32'(4 * R));   // constant multiple
+      fp_q        <= FP && (dtype_a_i != 3'd0);
+      dt_a_q      <= dtype_a_i;
+      dt_b_q      <= dtype_b_i;
+      dt_c_q      <= dtype_c_i;
+      bias_a_q    <= bias_a_i;
+      bias_b_q    <= bias_b_i;
+      bias_c_q    <= bias_c_i;
+      // C's element size: int32 / FP32 4 bytes, BF16 2, CFloat8 1
+      csh_q       <= (!FP || dtype_a_i == 3'd0 || dtype_c_i == 3'd4) ? 2'd2
+                   : (dtype_c_i == 3'd1) ? 2'd1 : 2'd0;
+      ldc4_q      <= (FP && dtype_a_i != 3'd0) ? AW'(ldc_i << csh_of(dtype_c_i)) : AW'(ldc_i << 2);
+      cblk_step_q <= (FP && dtype_a_i != 3'd0) ? AW'((ldc_i * 32'(R)) << csh_of(dtype_c_i))
+                                               : AW'(ldc_i * 32'(4 * R));   // constant multiple
       f_krem_q    <= DW'(k_i);
       f_rem_m_q   <= DW'(m_i);
       f_rem_n_q   <= DW'(n_i);
@@ -420,8 +586,14 @@ module tatami_gemm #(
     end
   end
 
+  function automatic logic [1:0] csh_of(input logic [2:0] dt);
+    return (dt == 3'd4) ? 2'd2 : (dt == 3'd1) ? 2'd1 : 2'd0;
+  endfunction
+
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused;
-  assign unused = (^row_pad) ^ (^m_i) ^ (^n_i) ^ (^k_i);   // extents: DW low bits only
+  assign unused = (^row_pad) ^ (^m_i) ^ (^n_i) ^ (^k_i)   // extents: DW low bits only
+                ^ (^dt_b_q) ^ (^bias_b_q) ^ (^dt_a_q) ^ (^bias_a_q) ^ (^dt_c_q) ^ (^bias_c_q)
+                ^ (^csh_q) ^ fp_q;
   /* verilator lint_on UNUSEDSIGNAL */
 endmodule

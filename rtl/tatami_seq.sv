@@ -12,6 +12,13 @@
 // checks in the spec's order (one 6-cycle step per 32-bit operation; a GEMM
 // takes about 600 cycles of checks). Arithmetic is exact: every 32-bit field
 // is used whole and a carry out of bit 31 is an overflow, so nothing wraps.
+//
+// FP = 1 (protocol 1.1, docs/protocol.md): GEMM descriptors of 40 or 48
+// bytes with data types and CFloat8 biases (element sizes scale the range
+// checks: the micro-program doubles the end 0, 1 or 2 times per operand),
+// the sticky flags register (set by ev_flags_i; FLAGS reads it,
+// CLEAR_FLAGS clears by mask) and SEED (a pulse on seed_we_o). FP = 0 is
+// exactly the 1.0 sequencer.
 `include "tatami_defs.svh"
 module tatami_seq #(
   parameter int R          = 16,
@@ -26,6 +33,7 @@ module tatami_seq #(
   parameter int CLOCK_HZ   = 100000000,
   parameter int MW         = 9,          // width of the engine's ev_macs
   parameter int RD_LAT     = 1,          // clocks from rd_en_o to rd_data_i: 1, or 2 (tatami_sram1p ARB=0)
+  parameter bit FP         = 1'b0,       // protocol 1.1: float GEMM, flags, seed
   localparam int AW        = $clog2(SRAM_BYTES)
 ) (
   input  logic           clk_i,
@@ -75,7 +83,18 @@ module tatami_seq #(
   output logic           g_trans_a_o,
   output logic           g_trans_b_o,
   output logic           g_acc_o,
+  output logic [2:0]     g_dtype_a_o,    // FP: protocol dtype codes, CFloat8 biases
+  output logic [2:0]     g_dtype_b_o,
+  output logic [2:0]     g_dtype_c_o,
+  output logic [5:0]     g_bias_a_o,
+  output logic [5:0]     g_bias_b_o,
+  output logic [5:0]     g_bias_c_o,
   input  logic           g_done_i,
+
+  // FP: sticky flags (docs/numerics.md 7) and the random source's seed
+  input  logic [4:0]     ev_flags_i,     // flag bits raised this cycle
+  output logic           seed_we_o,
+  output logic [31:0]    seed_o,
 
   // per-cycle events for the counters
   input  logic           ev_busy_i,
@@ -92,7 +111,9 @@ module tatami_seq #(
   output logic           idle_o           // no frame in hand, nothing to execute
 );
   // ------------------------------------------------------------ constants
-  localparam logic [15:0] VERSION  = `TATAMI_VERSION;
+  localparam logic [15:0] VERSION  = FP ? `TATAMI_VERSION_1_1 : `TATAMI_VERSION;
+  // INFO features: int8 GEMM; FP adds BF16 and CFloat8 GEMMs and FLAGS/SEED
+  localparam logic [7:0]  FEATURES = FP ? 8'h17 : 8'h01;
   localparam logic [31:0] SRAM32   = SRAM_BYTES;
   localparam logic [31:0] CLK32    = CLOCK_HZ;
   localparam logic [31:0] PROF32   = PROFILE;
@@ -103,7 +124,8 @@ module tatami_seq #(
   localparam logic [31:0] CRED32   = CREDITS;
   localparam logic [7:0]  MY_ADDR  = {X32[3:0], Y32[3:0]};
   localparam int          NCNT     = `TATAMI_NUM_COUNTERS;
-  localparam int          NARGS    = 37;  // descriptor bytes the engine needs (0..36)
+  // descriptor bytes the engine needs: 0..36, FP 0..42 (types and biases)
+  localparam int          NARGS    = FP ? 43 : 37;
   // Status cache entry of a SEQ never executed since reset (not a status).
   localparam logic [7:0]  ST_NONE  = 8'hFF;
 
@@ -113,7 +135,7 @@ module tatami_seq #(
 
   // payload source of the response
   typedef enum logic [2:0] {
-    K_NONE, K_INFO, K_SEQ, K_CNT, K_READ
+    K_NONE, K_INFO, K_SEQ, K_CNT, K_READ, K_FLAGS
   } kind_e;
 
   // ---- check micro-program (S_CHECK) ----
@@ -135,7 +157,8 @@ module tatami_seq #(
     T_FLAGS,  // fail if acc[7:3] != 0
     T_LEN,    // fail if acc == 0 or acc > 1024 (READ length)
     T_RANGE,  // fail if the operation overflowed 32 bits or acc > SRAM
-    T_LT      // fail if lt
+    T_LT,     // fail if lt
+    T_RSV     // FP, 48-byte GEMM: step 21: a bias above 63 or byte 43 not 0; 22: acc != 0
   } test_e;
 
   // micro-program addresses
@@ -150,7 +173,9 @@ module tatami_seq #(
   // payload offsets of the GEMM descriptor fields, in 32-bit words
   localparam logic [3:0] O_A = 4'd0, O_B = 4'd1, O_C = 4'd2, O_M = 4'd3, O_N = 4'd4,
                          O_K = 4'd5, O_LDA = 4'd6, O_LDB = 4'd7, O_LDC = 4'd8,
-                         O_FLAGS = 4'd9,   // flags, dtype_ab, dtype_c, reserved
+                         O_FLAGS = 4'd9,   // flags, dtype_a, dtype_c, dtype_b (48 bytes)
+                         O_BIAS = 4'd10,   // FP: bias_a, bias_b, bias_c, reserved
+                         O_RSV = 4'd11,    // FP: reserved bytes 44..47
                          O_RLEN = 4'd1;    // READ: len
 
   state_e      state_q, state_d;
@@ -328,6 +353,13 @@ module tatami_seq #(
       // overlap: A, B: c < end; C: a < end_c, b < end_c
       5'd19: begin u_op_c = U_CMP; u_off_c = (pass_q == 2'd2) ? O_A : O_C; end
       5'd20: begin u_op_c = U_CMP; u_off_c = O_B; end
+      // FP, after the shapes: the 48-byte descriptor's biases and reserved bytes
+      5'd21: begin
+        u_op_c = U_LOAD; u_off_c = O_BIAS; u_test_c = T_RSV; u_st_c = `TATAMI_ST_BAD_ARG;
+      end
+      5'd22: begin
+        u_op_c = U_LOAD; u_off_c = O_RSV; u_test_c = T_RSV; u_st_c = `TATAMI_ST_BAD_ARG;
+      end
       default: ;
     endcase
     // written once per evaluation (no intermediate values: Icarus wakes
@@ -366,6 +398,36 @@ module tatami_seq #(
     alu_sum = {1'b0, alu_x} + {1'b0, alu_y} + {8'b0, alu_cin};
   end
 
+  // FP: the GEMM's data types (acc = payload word 9 in the T_DTYPE step;
+  // a 40-byte descriptor's byte 39 is ignored: dtype_b = dtype_a) and the
+  // element sizes of the operands (log2) for the range checks.
+  logic       len48, dtypes_ok;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [8*43-1:0] args_w;               // args_q, 43 bytes also when FP = 0
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign args_w = (8*43)'(args_q);
+  logic [7:0] dt_a, dt_b, dt_c;
+  logic [1:0] esh_a, esh_b, esh_c, p_esh;
+  always_comb begin
+    len48 = FP && (frm_len_i == 16'd48);
+    dt_a  = acc_q[15:8];
+    dt_c  = acc_q[23:16];
+    dt_b  = len48 ? acc_q[31:24] : acc_q[15:8];
+    dtypes_ok = (dt_a == 8'd0 && dt_b == 8'd0 && dt_c == 8'd0) ||
+                (dt_a >= 8'd1 && dt_a <= 8'd3 && dt_b >= 8'd1 && dt_b <= 8'd3 &&
+                 dt_c >= 8'd1 && dt_c <= 8'd4);
+    // from the captured descriptor (S_CHECK runs after S_ARGS)
+    esh_a = (FP && args_w[8*37 +: 8] == 8'd1) ? 2'd1 : 2'd0;
+    esh_b = (FP && g_dtype_b_o == 3'd1) ? 2'd1 : 2'd0;
+    esh_c = (!FP || args_w[8*37 +: 8] == 8'd0 || args_w[8*38 +: 8] == 8'd4) ? 2'd2
+          : (args_w[8*38 +: 8] == 8'd1) ? 2'd1 : 2'd0;
+    unique case (pass_q)
+      2'd0:    p_esh = esh_a;
+      2'd1:    p_esh = esh_b;
+      default: p_esh = esh_c;
+    endcase
+  end
+
   // tests on the finished step (bj 5; acted on at bj 6)
   assign acc_zero    = (acc_q == 32'd0);
   assign acc_big24   = (acc_q[31:24] != 8'd0);
@@ -380,7 +442,10 @@ module tatami_seq #(
   assign alu_lt      = !cy_q;             // U_CMP: Y + ~acc + 1 carries out iff Y >= acc
   always_comb begin
     unique case (u_test)
-      T_DTYPE: u_fail = (acc_q[23:8] != 16'd0);
+      T_DTYPE: u_fail = FP ? !dtypes_ok : (acc_q[23:8] != 16'd0);
+      T_RSV:   u_fail = len48 && ((upc_q == 5'd21) ? (acc_q[7:6] != 2'd0 || acc_q[15:14] != 2'd0 ||
+                                                       acc_q[23:22] != 2'd0 || acc_q[31:24] != 8'd0)
+                                                    : (acc_q != 32'd0));
       T_ARG24: u_fail = acc_zero || acc_big24;
       T_FLAGS: u_fail = (acc_q[7:3] != 5'd0);
       T_LEN:   u_fail = acc_zero || acc_gt_len;
@@ -400,7 +465,7 @@ module tatami_seq #(
       5'd4:    info_byte = R32[7:0];
       5'd5:    info_byte = C32[7:0];
       5'd6:    info_byte = CRED32[7:0];
-      5'd7:    info_byte = 8'h01;                 // int8 x int8 -> int32
+      5'd7:    info_byte = FEATURES;
       5'd8:    info_byte = SRAM32[7:0];
       5'd9:    info_byte = SRAM32[15:8];
       5'd10:   info_byte = SRAM32[23:16];
@@ -432,6 +497,7 @@ module tatami_seq #(
           pl_data_o_c  = cnt_byte;
         end
         K_READ: begin pl_valid_o_c = rdv_q; pl_data_o_c = rd_data_i[7:0]; end
+        K_FLAGS: begin pl_valid_o_c = 1'b1; pl_data_o_c = {3'b0, flags_q}; end
         default: ;
       endcase
     end
@@ -471,7 +537,7 @@ module tatami_seq #(
     a_new_d   = (frm_code_i == `TATAMI_OP_HELLO) || (diff == 8'd0);
     a_ahead_d = (frm_code_i != `TATAMI_OP_HELLO) && diff_gt128;
     a_idem_d  = (frm_code_i == `TATAMI_OP_INFO) || (frm_code_i == `TATAMI_OP_READ) ||
-                (frm_code_i == `TATAMI_OP_COUNTERS);
+                (frm_code_i == `TATAMI_OP_COUNTERS) || (FP && frm_code_i == `TATAMI_OP_FLAGS);
     x_status_c = 4'(`TATAMI_ST_OK);
     x_args_c   = 1'b0;
     x_clear_c  = 1'b0;
@@ -500,8 +566,26 @@ module tatami_seq #(
         else x_args_c = 1'b1;
       end
       `TATAMI_OP_GEMM: begin
-        if (frm_len_i != 16'd40) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        if (frm_len_i != 16'd40 && !(FP && frm_len_i == 16'd48)) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
         else x_args_c = 1'b1;
+      end
+      `TATAMI_OP_FLAGS: begin
+        if (!FP)                     x_status_c = 4'(`TATAMI_ST_BAD_OPCODE);
+        else if (frm_len_i != 16'd0) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        else begin
+          x_len_c  = 7'd1;
+          x_kind_c = K_FLAGS;
+        end
+      end
+      `TATAMI_OP_CLEAR_FLAGS: begin
+        if (!FP)                     x_status_c = 4'(`TATAMI_ST_BAD_OPCODE);
+        else if (frm_len_i != 16'd1) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        else                         x_args_c = 1'b1;
+      end
+      `TATAMI_OP_SEED: begin
+        if (!FP)                     x_status_c = 4'(`TATAMI_ST_BAD_OPCODE);
+        else if (frm_len_i != 16'd4) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        else                         x_args_c = 1'b1;
       end
       default: x_status_c = 4'(`TATAMI_ST_BAD_OPCODE);
     endcase
@@ -549,7 +633,11 @@ module tatami_seq #(
   logic g_start_o_c;
   logic rd_en_o_c;
   logic [10:0] fb_raddr_o_c;
+  logic [4:0]  flags_clr_c;
+  logic        seed_we_c;
   always_comb begin
+    flags_clr_c  = '0;
+    seed_we_c    = 1'b0;
     state_d      = state_q;
     kind_d       = kind_q;
     expected_d   = expected_q;
@@ -644,10 +732,18 @@ module tatami_seq #(
       // the DMA (byte ai_q - 1 arrives when ai_q is addressed).
       S_ARGS: begin
         for (int i = 0; i < NARGS; i++) begin
-          if (ai_q == 6'(i + 1)) args_d[8*i +: 8] = fb_rdata_i;
+          // a 40-byte GEMM descriptor has no bytes 40.. (they read as 0)
+          if (ai_q == 6'(i + 1)) args_d[8*i +: 8] = (i >= 40 && !len48) ? 8'h00 : fb_rdata_i;
         end
         ai_d = ai_q + 6'd1;
-        if (ai_q == 6'(NARGS)) begin
+        if (FP && ai_q == 6'(NARGS) && frm_code_i == `TATAMI_OP_CLEAR_FLAGS) begin
+          state_d = S_RESP;
+          if (args_d[7:5] != 3'd0) rsp_status_d = `TATAMI_ST_BAD_ARG;
+          else                     flags_clr_c  = args_d[4:0];
+        end else if (FP && ai_q == 6'(NARGS) && frm_code_i == `TATAMI_OP_SEED) begin
+          state_d   = S_RESP;
+          seed_we_c = 1'b1;
+        end else if (ai_q == 6'(NARGS)) begin
           state_d = S_CHECK;
           bj_d    = '0;
           pass_d  = '0;
@@ -709,7 +805,13 @@ module tatami_seq #(
                   upc_d  = P_HORNER;
                 end
               end
-              5'd15: if (pass_q != 2'd2) upc_d = P_BASE;
+              // the end in elements -> bytes: double it log2(element size) times
+              5'd15: begin
+                if (p_esh == 2'd0)      upc_d = P_BASE;
+                else if (p_esh == 2'd1) upc_d = 5'd17;
+              end
+              5'd8:  if (FP) upc_d = 5'd21;        // then the biases, then P_STRIDE
+              5'd22: upc_d = P_STRIDE;
               5'd19: begin
                 if (pass_q != 2'd2) begin
                   ovl_d[pass_q[0]] = alu_lt;
@@ -1158,6 +1260,48 @@ module tatami_seq #(
   assign g_trans_a_o = args_q[8*36];
   assign g_trans_b_o = args_q[8*36 + 1];
   assign g_acc_o     = args_q[8*36 + 2];
+
+  // ------------------------------------------------------------ FP: types, flags, seed
+  logic [4:0] flags_q;
+  if (FP) begin : g_fp
+    assign g_dtype_a_o = args_w[8*37 +: 3];
+    assign g_dtype_c_o = args_w[8*38 +: 3];
+    assign g_dtype_b_o = len48 ? args_w[8*39 +: 3] : args_w[8*37 +: 3];
+    assign g_bias_a_o  = args_w[8*40 +: 6];
+    assign g_bias_b_o  = args_w[8*41 +: 6];
+    assign g_bias_c_o  = args_w[8*42 +: 6];
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) flags_q <= '0;
+      else         flags_q <= (flags_q & ~flags_clr_c) | ev_flags_i;
+    end
+    logic        seed_we_q;
+    logic [31:0] seed_q;
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        seed_we_q <= 1'b0;
+        seed_q    <= '0;
+      end else begin
+        seed_we_q <= seed_we_c;
+        if (seed_we_c) seed_q <= args_q[31:0];
+      end
+    end
+    assign seed_we_o = seed_we_q;
+    assign seed_o    = seed_q;
+  end else begin : g_no_fp
+    assign g_dtype_a_o = '0;
+    assign g_dtype_b_o = '0;
+    assign g_dtype_c_o = '0;
+    assign g_bias_a_o  = '0;
+    assign g_bias_b_o  = '0;
+    assign g_bias_c_o  = '0;
+    assign flags_q     = '0;
+    assign seed_we_o   = 1'b0;
+    assign seed_o      = '0;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic unused_fp;
+    assign unused_fp = (^ev_flags_i) ^ (^flags_clr_c) ^ seed_we_c;
+    /* verilator lint_on UNUSEDSIGNAL */
+  end
 
   // READ streams one byte per SRAM access; the other lanes are not needed.
   /* verilator lint_off UNUSEDSIGNAL */

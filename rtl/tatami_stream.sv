@@ -16,6 +16,13 @@
 // Lanes outside own_i are zeroed; their rows are not read (TRANSPOSED) or
 // read and discarded (DIRECT; such reads may wrap, which is harmless).
 // Addresses advance by adds only; the block step L*ld is a constant multiple.
+// Element size: 1 byte, or with ES = 2 and wide_i 2 bytes (BF16; docs/
+// numerics.md). Lane p of vec_o is 8*ES bits (a 1-byte element in its low
+// byte). Wide DIRECT vectors are 2L contiguous bytes (2L <= W); a wide
+// TRANSPOSED chunk holds W/2 k values (L <= W/2 rows read under W/2
+// emissions, still one vector per cycle). With ES = 2, vmask_o gives the
+// vector's valid lanes (the engine gates floating-point flags with it);
+// with ES = 1 it is all ones and costs nothing.
 module tatami_stream #(
   parameter int L      = 16,        // lanes of a vector, L <= W
   parameter int OL     = 16,        // block size of the other dimension
@@ -24,6 +31,8 @@ module tatami_stream #(
   parameter int AW     = 20,
   parameter int DW     = 24,        // extent counter width (extents < 2**DW)
   parameter int DEPTH  = 4,         // output FIFO entries (>= 3 for full rate)
+  parameter int ES     = 1,         // largest element size in bytes: 1, or 2 (wide_i)
+  localparam int EB    = 8 * ES,    // bits of a lane
   localparam int KCW   = $clog2(W + 1),
   localparam int RWD   = (L > 1) ? $clog2(L) : 1,
   localparam int PW    = (DEPTH > 1) ? $clog2(DEPTH) : 1,
@@ -40,8 +49,10 @@ module tatami_stream #(
   input  logic [DW-1:0]    oth_i,
   input  logic [DW-1:0]    k_i,
   input  logic           trans_i,
+  input  logic           wide_i,    // 2-byte elements (ES = 2 only)
 
-  output logic [8*L-1:0] vec_o,
+  output logic [EB*L-1:0] vec_o,
+  output logic [L-1:0]   vmask_o,   // lanes inside own_i (ES = 2; else all ones)
   output logic           valid_o,
   input  logic           pop_i,     // only when valid_o
 
@@ -58,6 +69,8 @@ module tatami_stream #(
   logic [DW-1:0]   rem_own_q, rem_own_d, rem_own_n, rem_oth_q, rem_oth_d, rem_oth_n;
   logic [DW-1:0]   krem_q, krem_d;
   logic          trans_q, done_q, done_d, walk_done;
+  logic          wide_q;            // 2-byte elements
+  logic [KCW-1:0] kpc;              // k values in a W-byte chunk
   logic [RWD-1:0] row_q, row_d;
   logic [L-1:0]  own_mask;
 
@@ -75,11 +88,11 @@ module tatami_stream #(
   logic [L-1:0]   dmask_q;
 
   // FIFO
-  logic [8*L-1:0] fifo_q [DEPTH];
+  logic [EB*L-1:0] fifo_q [DEPTH];
   logic [PW-1:0]  wptr_q, rptr_q;
   logic [PW:0]    cnt_q;
   logic           push;
-  logic [8*L-1:0] push_data;
+  logic [EB*L-1:0] push_data;
 
   logic dfire, tfire, efire, efinal, chunk_end, tile_end, blk_free;
   logic [KCW-1:0] kchunk;
@@ -136,7 +149,8 @@ module tatami_stream #(
   always_comb begin
     eblk   = eb_q ? blk1_q : blk0_q;
     elmask = eb_q ? lmask1_q : lmask0_q;
-    kchunk = (krem_q > DW'(W)) ? KCW'(W) : KCW'(krem_q);
+    kpc    = wide_q ? KCW'(W / 2) : KCW'(W);
+    kchunk = (krem_q > DW'(kpc)) ? kpc : KCW'(krem_q);
     // emission from the full block eb_q (TRANSPOSED)
     efire  = full_q[eb_q] && (cnt_q != (PW+1)'(DEPTH));
     efinal = efire && (ecnt_q == (eb_q ? kcnt1_q : kcnt0_q) - 1'b1);
@@ -145,7 +159,7 @@ module tatami_stream #(
     dfire = !done_q && !trans_q && ((cnt_q + (PW+1)'(dpend_q)) < (PW+1)'(DEPTH));
     tfire = !done_q && trans_q && blk_free;
     chunk_end = (32'(row_q) == L - 1) || (DW'(row_q) + DW'(1) >= rem_own_q);
-    tile_end  = dfire ? (krem_q == DW'(1)) : (tfire && chunk_end && krem_q <= DW'(W));
+    tile_end  = dfire ? (krem_q == DW'(1)) : (tfire && chunk_end && krem_q <= DW'(kpc));
 
     rd_en_o   = dfire || tfire;
     rd_addr_o = addr_q;
@@ -194,7 +208,7 @@ module tatami_stream #(
           krem_d  = k_tot_q;
         end else begin
           chunk_d = chunk_q + AW'(W);
-          krem_d  = krem_q - DW'(W);
+          krem_d  = krem_q - DW'(kpc);
         end
         addr_d = chunk_d;
       end else begin
@@ -238,9 +252,18 @@ module tatami_stream #(
     push      = dpend_q || efire;
     push_data = '0;
     for (int p = 0; p < L; p++) begin
-      if (dpend_q) push_data[8*p +: 8] = dmask_q[p] ? rd_data_i[8*p +: 8] : 8'h00;
-      else         push_data[8*p +: 8] = elmask[p] ? eblk[8*W*p + 8*32'(ecnt_q[EW-1:0]) +: 8]
-                                                   : 8'h00;
+      if (ES == 1) begin
+        if (dpend_q) push_data[EB*p +: EB] = dmask_q[p] ? EB'(rd_data_i[8*p +: 8]) : '0;
+        else         push_data[EB*p +: EB] = elmask[p] ? EB'(eblk[8*W*p + 8*32'(ecnt_q[EW-1:0]) +: 8])
+                                                       : '0;
+      end else begin
+        if (dpend_q) push_data[EB*p +: EB] = !dmask_q[p] ? '0
+                                            : wide_q ? EB'(rd_data_i[(16*p) % (8*W) +: 16])
+                                                     : EB'(rd_data_i[8*p +: 8]);
+        else         push_data[EB*p +: EB] = !elmask[p] ? '0
+                                            : wide_q ? EB'(erow_sel(eblk, p, 2 * 32'(ecnt_q)))
+                                                     : EB'(erow_sel(eblk, p, 32'(ecnt_q)) & 16'h00FF);
+      end
     end
   end
   assign valid_o = (cnt_q != '0);
@@ -248,6 +271,23 @@ module tatami_stream #(
 
   always_ff @(posedge clk_i) begin
     if (en_i && push) fifo_q[wptr_q] <= push_data;
+  end
+
+  // 16 bits of row p of a block from byte off (the byte past the row reads 0)
+  function automatic logic [15:0] erow_sel(input logic [BB-1:0] blk, input int p, input int off);
+    logic [8*W+7:0] row;
+    row = {8'h00, blk[8*W*p +: 8*W]};
+    return row[8*off +: 16];
+  endfunction
+
+  if (ES > 1) begin : g_vmask
+    logic [L-1:0] mfifo_q [DEPTH];
+    always_ff @(posedge clk_i) begin
+      if (en_i && push) mfifo_q[wptr_q] <= dpend_q ? dmask_q : elmask;
+    end
+    assign vmask_o = mfifo_q[rptr_q];
+  end else begin : g_no_vmask
+    assign vmask_o = '1;
   end
 
   // ---------------------------------------------------------------- registers
@@ -260,6 +300,7 @@ module tatami_stream #(
       oth_tot_q  <= '0;
       k_tot_q    <= '0;
       trans_q    <= 1'b0;
+      wide_q     <= 1'b0;
       done_q     <= 1'b1;
       blk_base_q <= '0;
       addr_q     <= '0;
@@ -289,9 +330,12 @@ module tatami_stream #(
       cnt_q      <= '0;
     end else if (start_i) begin
       base_q     <= base_i;
-      ld_q       <= AW'(ld_i);
+      // strides in bytes
+      ld_q       <= (ES > 1 && wide_i) ? AW'(ld_i << 1) : AW'(ld_i);
       // block step: L lanes along a row (DIRECT) or L rows (TRANSPOSED)
-      step_q     <= trans_i ? AW'(ld_i * 32'(L)) : AW'(L);
+      step_q     <= (ES > 1 && wide_i) ? (trans_i ? AW'(ld_i * 32'(2 * L)) : AW'(2 * L))
+                                       : (trans_i ? AW'(ld_i * 32'(L)) : AW'(L));
+      wide_q     <= (ES > 1) && wide_i;
       own_tot_q  <= own_i;
       oth_tot_q  <= oth_i;
       k_tot_q    <= k_i;

@@ -19,9 +19,11 @@ module tatami_tile #(
                                       // so AW+1 bits suffice)
   parameter bit PL_SKID = 1'b0,       // 1: a skid buffer between the sequencer's response payload
                                       // and the frame encoder (board timing; +1 cycle latency)
-  parameter int ENGINE = 0            // GEMM engine: 0 tatami_gemm (streams operands through
+  parameter int ENGINE = 0,           // GEMM engine: 0 tatami_gemm (streams operands through
                                       // several ports), 1 tatami_gemm1p (operand panels in
                                       // block RAM, one memory access per clock; W = 4, R, C <= 4)
+  parameter bit FP = 1'b0             // protocol 1.1 floating point (docs/numerics.md): BF16 and
+                                      // CFloat8 GEMMs, sticky flags, seed; ENGINE 0, 2R, 2C <= W
 ) (
   input  logic clk_i, input logic rst_ni,
   input  logic [7:0] rx_data_i, input logic rx_valid_i, output logic rx_ready_o,
@@ -145,10 +147,15 @@ module tatami_tile #(
   logic [8*W-1:0] g_w_data;
   logic [W-1:0]   g_w_be;
 
-// Both engines have the same ports (the tatami_gemm port contract); HEAD =
-// module name and parameters.
-`define TATAMI_TILE_GEMM(HEAD) \
-    HEAD u_gemm ( \
+  logic [2:0]     g_dt_a, g_dt_b, g_dt_c;
+  logic [5:0]     g_bias_a, g_bias_b, g_bias_c;
+  logic [4:0]     ev_flags;
+  logic           seed_we;
+  logic [31:0]    seed;
+
+  // The floating-point ports exist on tatami_gemm only (FP = 1 there); the
+  // shared port list is a macro.
+`define TATAMI_TILE_GEMM_PORTS \
       .clk_i, .rst_ni, .en_i(g_en), \
       .start_i(g_start), .a_addr_i(g_a), .b_addr_i(g_b), .c_addr_i(g_c), \
       .m_i(g_m), .n_i(g_n), .k_i(g_k), .lda_i(g_lda), .ldb_i(g_ldb), .ldc_i(g_ldc), \
@@ -159,17 +166,27 @@ module tatami_tile #(
       .ra_en_o(g_ra_en), .ra_addr_o(g_ra_addr), .ra_data_i(ra_data), \
       .rb_en_o(g_rb_en), .rb_addr_o(g_rb_addr), .rb_data_i(rb_data), \
       .rc_en_o(g_rc_en), .rc_addr_o(g_rc_addr), .rc_data_i(rc_data), \
-      .w_en_o (g_w_en),  .w_addr_o (g_w_addr),  .w_data_o (g_w_data), .w_be_o(g_w_be) \
-    );
+      .w_en_o (g_w_en),  .w_addr_o (g_w_addr),  .w_data_o (g_w_data), .w_be_o(g_w_be)
   if (ENGINE == 0) begin : g_gemm
-    `TATAMI_TILE_GEMM(tatami_gemm #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .DW(DW), .DSP(DSP)))
+    tatami_gemm #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .DW(DW), .DSP(DSP), .FP(FP)) u_gemm (
+      `TATAMI_TILE_GEMM_PORTS,
+      .dtype_a_i(g_dt_a), .dtype_b_i(g_dt_b), .dtype_c_i(g_dt_c),
+      .bias_a_i(g_bias_a), .bias_b_i(g_bias_b), .bias_c_i(g_bias_c),
+      .ev_flags_o(ev_flags)
+    );
   end else if (ENGINE == 1) begin : g_gemm1p
-    `TATAMI_TILE_GEMM(tatami_gemm1p #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .DW(DW), .DSP(DSP),
-                                      .RD_LAT(RD_LAT)))
+    tatami_gemm1p #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .DW(DW), .DSP(DSP),
+                    .RD_LAT(RD_LAT)) u_gemm (
+      `TATAMI_TILE_GEMM_PORTS
+    );
+    assign ev_flags = '0;
+    if (FP) begin : g_bad_fp
+      tatami_tile_FP_needs_ENGINE_0 u_fail ();
+    end
   end else begin : g_bad_engine
     tatami_tile_needs_ENGINE_0_or_1 u_fail ();
   end
-`undef TATAMI_TILE_GEMM
+`undef TATAMI_TILE_GEMM_PORTS
 
   // ------------------------------------------------------------ sequencer
   logic           s_rd_en, s_wr_en, seq_idle;
@@ -180,7 +197,7 @@ module tatami_tile #(
   tatami_seq #(
     .R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .PROFILE(PROFILE),
     .TILE_X(TILE_X), .TILE_Y(TILE_Y), .CREDITS(CREDITS), .CNT_W(CNT_W),
-    .CLOCK_HZ(CLOCK_HZ), .MW(MW), .RD_LAT(RD_LAT)
+    .CLOCK_HZ(CLOCK_HZ), .MW(MW), .RD_LAT(RD_LAT), .FP(FP)
   ) u_seq (
     .clk_i, .rst_ni,
     .frm_valid_i(frm_valid), .frm_addr_i(frm_addr), .frm_seq_i(frm_seq),
@@ -195,7 +212,10 @@ module tatami_tile #(
     .g_m_o(g_m), .g_n_o(g_n), .g_k_o(g_k),
     .g_lda_o(g_lda), .g_ldb_o(g_ldb), .g_ldc_o(g_ldc),
     .g_trans_a_o(g_trans_a), .g_trans_b_o(g_trans_b), .g_acc_o(g_acc),
+    .g_dtype_a_o(g_dt_a), .g_dtype_b_o(g_dt_b), .g_dtype_c_o(g_dt_c),
+    .g_bias_a_o(g_bias_a), .g_bias_b_o(g_bias_b), .g_bias_c_o(g_bias_c),
     .g_done_i(g_done),
+    .ev_flags_i(ev_flags), .seed_we_o(seed_we), .seed_o(seed),
     .ev_busy_i(ev_busy), .ev_macs_i(ev_macs),
     .ev_stall_operand_i(ev_stall_operand), .ev_stall_drain_i(ev_stall_drain),
     .ev_stall_tx_i(tx_valid_o && !tx_ready_i),
@@ -217,6 +237,30 @@ module tatami_tile #(
       rc_en = s_rd_en; rc_addr = s_rd_addr;
       w_en  = s_wr_en; w_addr  = s_wr_addr; w_data = s_wr_data; w_be = s_wr_be;
     end
+  end
+
+  // The random source of stochastic rounding (docs/numerics.md 6.3); the
+  // vector unit will draw from it. Only its seed register exists without FP.
+  if (FP) begin : g_rng
+    logic [16*W/2-1:0] rnd;
+    logic [31:0]       rng_state;
+    tatami_rng #(.L(W / 2)) u_rng (
+      .clk_i, .rst_ni,
+      .seed_we_i (seed_we),
+      .seed_i    (seed),
+      .take_i    ('0),
+      .rnd_o     (rnd),
+      .state_o   (rng_state)
+    );
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic unused_rng;
+    assign unused_rng = (^rnd) ^ (^rng_state);
+    /* verilator lint_on UNUSEDSIGNAL */
+  end else begin : g_no_rng
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic unused_seed;
+    assign unused_seed = seed_we ^ (^seed);
+    /* verilator lint_on UNUSEDSIGNAL */
   end
 
   // Idle: nothing buffered, no partial frame, nothing executing or to send.

@@ -2,7 +2,7 @@
 # Each profile is a Verilator model with its own class prefix (Vtile_<profile>).
 
 SIM_PROFILES := sim tiny icebreaker
-SIM_PARAMS_sim  := -GR=16 -GC=16 -GSRAM_BYTES=1048576 -GW=16 -GPROFILE=0 -GCREDITS=4 -GCNT_W=64
+SIM_PARAMS_sim  := -GR=16 -GC=16 -GSRAM_BYTES=1048576 -GW=32 -GPROFILE=0 -GFP=1\'b1 -GCREDITS=4 -GCNT_W=64
 SIM_PARAMS_tiny := -GR=4 -GC=4 -GSRAM_BYTES=65536 -GW=4 -GPROFILE=3 -GCREDITS=2 -GCNT_W=64
 # The iCEBreaker board's tile (boards/icebreaker/icebreaker_top.sv) at the tile
 # level: the same RTL with the SPRAM memory and SB_MAC16 products, simulated on
