@@ -389,12 +389,12 @@ static int run_expanded(tatami_device *dev, const tatami_program *p, const uint3
 int tatami_program_run(tatami_device *dev, const tatami_program *p, const uint64_t *params,
                        unsigned nparams) {
   if (!dev) return TATAMI_EINVAL;
-  if (!p || p->dev != dev)
-    return tatami_dev_error(dev, TATAMI_EINVAL, "program_run: %s", !p ? "program is NULL" :
-                            "the program belongs to another device");
   if (dev->recording)
     return tatami_dev_error(dev, TATAMI_ESTATE, "program_run: a program cannot be run while "
                             "recording one");
+  if (!p || p->dev != dev)
+    return tatami_dev_error(dev, TATAMI_EINVAL, "program_run: %s", !p ? "program is NULL" :
+                            "the program belongs to another device");
   if (nparams > TATAMI_MAX_PARAMS || (nparams && !params))
     return tatami_dev_error(dev, TATAMI_EINVAL, "program_run: %u parameters (at most %u)%s",
                             nparams, TATAMI_MAX_PARAMS, nparams && !params ? ", params NULL" : "");
