@@ -92,6 +92,7 @@ static int check_cmd(tatami_device *dev, uint8_t op, const void *payload, size_t
   if (!ck->inner->ops->cmd)
     return tatami_dev_error(dev, TATAMI_EUNSUPPORTED, "check: %s: the %s backend cannot send "
                             "it", what, ck->inner->ops->name);
+  ck->inner->err_record = ck->ref->err_record = -1;   /* the backends are called directly */
   if (!resp) {   /* queued: statuses compared in order, as for GEMM */
     int rc = ck->inner->ops->cmd(ck->inner, op, payload, len, NULL, 0);
     int rr = ck->ref->ops->cmd(ck->ref, op, payload, len, NULL, 0);

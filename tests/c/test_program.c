@@ -405,11 +405,57 @@ static void test_old_device(void **state) {
   }
 }
 
+/* check: compares the failing record's index, not only the status: an inner
+ * device (ref: with its sync wrapped) that names the next record fails. */
+#include "device.h"
+int tatami_check_attach(tatami_device *dev, tatami_device *inner, const char *inner_uri);
+static const tatami_backend_ops *g_real;
+static tatami_backend_ops g_faulty;
+static int shifted_sync(tatami_device *dev) {
+  int rc = g_real->sync(dev);
+  if (dev->err_record >= 0) dev->err_record++;
+  return rc;
+}
+
+static void test_check_compares_index(void **state) {
+  (void)state;
+  for (int faulty = 0; faulty < 2; faulty++) {
+    tatami_device *inner, *dev = calloc(1, sizeof *dev);
+    assert_non_null(dev);
+    assert_int_equal(tatami_open("ref:", &inner), 0);
+    g_real = inner->ops;
+    g_faulty = *g_real;
+    if (faulty) g_faulty.sync = shifted_sync;
+    inner->ops = &g_faulty;
+    assert_int_equal(tatami_check_attach(dev, inner, "faulty"), 0);
+    tatami_tensor a, z, p;
+    assert_int_equal(tatami_tensor_create(dev, TATAMI_FP32, 2, 2, &a), 0);
+    assert_int_equal(tatami_tensor_create(dev, TATAMI_FP32, 2, 2, &z), 0);
+    assert_int_equal(tatami_tensor_param(dev, TATAMI_FP32, 2, 2, 2, 3, 0, &p), 0);
+    assert_int_equal(tatami_program_begin(dev), 0);
+    assert_int_equal(tatami_relu(dev, &z, &a, 0), 0);
+    assert_int_equal(tatami_relu(dev, &z, &p, 0), 0);   /* parameter 3 not given */
+    tatami_program *prog;
+    assert_int_equal(tatami_program_end(dev, &prog), 0);
+    assert_int_equal(tatami_program_run(dev, prog, NULL, 0), 0);
+    int rc = tatami_sync(dev);
+    if (faulty) {
+      assert_int_equal(rc, TATAMI_EMISMATCH);
+      assert_non_null(strstr(tatami_last_error(dev), "record"));
+    } else {
+      assert_int_equal(rc, TATAMI_EDEV_BAD_ARG);
+      assert_non_null(strstr(tatami_last_error(dev), "record 1"));
+    }
+    tatami_program_free(prog);
+    tatami_close(dev);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_same_as_direct), cmocka_unit_test(test_failing_record),
       cmocka_unit_test(test_run_checks),     cmocka_unit_test(test_states),
-      cmocka_unit_test(test_old_device),
+      cmocka_unit_test(test_old_device),     cmocka_unit_test(test_check_compares_index),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
