@@ -283,7 +283,8 @@ int tatami_convert(tatami_device *dev, const tatami_tensor *z, const tatami_tens
                    unsigned flags);
 /* SGD with momentum and weight decay on FP32 master weights w (in place),
  * velocity v (FP32, in place), gradient g; writes the low-precision copy
- * w_low (may be NULL: then no copy is written). */
+ * w_low (may be NULL: then no copy is written; the descriptor's W operand is
+ * then w itself, written in place with the same FP32 value). */
 int tatami_sgd(tatami_device *dev, const tatami_tensor *w, const tatami_tensor *v,
                const tatami_tensor *w_low, const tatami_tensor *g, float lr, float momentum,
                float weight_decay, unsigned flags);
