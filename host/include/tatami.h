@@ -6,9 +6,15 @@
  *                     profile=sim, trace=FILE.fst, baud=N, clock=HZ,
  *                     faults=RATE, seed=N.   e.g. "sim:baud=3000000,faults=0.01"
  *   "ref:"            the software reference model (the golden model).
- *   "check:URI"       runs URI and mirrors every command to "ref:"; the first
- *                     readback or status that differs fails with
- *                     TATAMI_EMISMATCH. e.g. "check:sim:"
+ *                     Options: sram=BYTES, rows=R, cols=C (the geometry);
+ *                     features=MASK (TATAMI_FEAT_* it reports and implements,
+ *                     default 0x3f: e.g. "ref:features=0x1f" has no RUN, so
+ *                     programs are expanded on the host); version=0x100
+ *                     models a protocol 1.0 tile (int8 GEMMs only).
+ *   "check:URI"       runs URI and mirrors every command to "ref:" (with URI's
+ *                     version and features); the first readback, status or
+ *                     response that differs fails with TATAMI_EMISMATCH.
+ *                     e.g. "check:sim:"
  *   "usb:..."         a board over USB through the FT2232H driver (driver/):
  *                     "usb:" the only board, "usb:serial=XXXX",
  *                     "usb:bus=1,port=2"; options vid=0x0403, pid=0x6010,
@@ -29,6 +35,13 @@
  * queued (several in flight on the link); tatami_sync() waits for all of them
  * and reports the first device error among them. Reads wait for everything
  * issued before them.
+ *
+ * Protocol 1.1 calls (float GEMMs, the vector unit, flags, seed, programs)
+ * are sent to any device; one that lacks them (a 1.0 tile: INFO version
+ * 0x0100, features bit 0 only) answers and the call reports
+ * TATAMI_EDEV_BAD_OPCODE (new commands) or TATAMI_EDEV_BAD_DTYPE (float
+ * GEMMs), at tatami_sync for queued ones. Programs are the exception: see
+ * tatami_program_run.
  */
 #ifndef TATAMI_H
 #define TATAMI_H
@@ -270,7 +283,8 @@ int tatami_convert(tatami_device *dev, const tatami_tensor *z, const tatami_tens
                    unsigned flags);
 /* SGD with momentum and weight decay on FP32 master weights w (in place),
  * velocity v (FP32, in place), gradient g; writes the low-precision copy
- * w_low (may be NULL: then no copy is written). */
+ * w_low (may be NULL: then no copy is written; the descriptor's W operand is
+ * then w itself, written in place with the same FP32 value). */
 int tatami_sgd(tatami_device *dev, const tatami_tensor *w, const tatami_tensor *v,
                const tatami_tensor *w_low, const tatami_tensor *g, float lr, float momentum,
                float weight_decay, unsigned flags);
@@ -295,7 +309,10 @@ int tatami_seed(tatami_device *dev, uint32_t seed);
 /* Record a sequence of GEMM / VEC / clear-flags / seed calls once, store it in
  * device SRAM, and run it with one command per launch (docs/protocol.md RUN).
  * Between tatami_program_begin and tatami_program_end those calls are
- * recorded, not run (they still check their arguments). Tensors made with
+ * recorded, not run (they still check their arguments); every other call
+ * (uploads, reads, tatami_get_flags, sync) runs at once as usual. begin while
+ * recording, end without begin and program_run while recording are
+ * TATAMI_ESTATE; an empty program is TATAMI_EINVAL at end. Tensors made with
  * tatami_tensor_param refer to launch parameters: their address is
  * params[index] + offset at each launch. */
 typedef struct tatami_program tatami_program;
@@ -306,8 +323,16 @@ int tatami_program_begin(tatami_device *dev);
 /* Stop recording; store the program in device SRAM (allocated). */
 int tatami_program_end(tatami_device *dev, tatami_program **out);
 /* Run it with nparams (<= TATAMI_MAX_PARAMS) parameter addresses. Queued;
- * a failing command inside reports its error at tatami_sync (the message
- * names the command's index). */
+ * a failing command inside reports its error at tatami_sync (the device's
+ * TATAMI_EDEV_* code; tatami_last_error names the command's index); the
+ * commands before it have run, none after it.
+ *
+ * Devices without TATAMI_FEAT_PROGRAM (e.g. the 1.0 RTL tile): the program
+ * is kept on the host only (tatami_program_end allocates no SRAM) and
+ * tatami_program_run expands it: each recorded command is sent on its own
+ * with the parameters substituted, and waited for before the next one, so
+ * that a failing command stops the program as RUN does. Same results and
+ * errors, one round trip per command. */
 int tatami_program_run(tatami_device *dev, const tatami_program *p, const uint64_t *params,
                        unsigned nparams);
 /* Commands in the program. */
@@ -315,7 +340,10 @@ unsigned tatami_program_length(const tatami_program *p);
 /* Free the program and its device SRAM. */
 void tatami_program_free(tatami_program *p);
 /* A tensor whose address is launch parameter `index` + offset bytes, for use
- * while recording. Outside recording, using it fails with TATAMI_ESTATE. */
+ * while recording: its addr is the protocol's parameter reference
+ * 0x80000000 | index << 24 | offset (index < 8, offset < 2^24; ld >= cols).
+ * Outside recording, using it (compute calls, upload, download) fails with
+ * TATAMI_ESTATE. */
 int tatami_tensor_param(tatami_device *dev, tatami_dtype dtype, uint32_t rows, uint32_t cols,
                         uint32_t ld, unsigned index, uint32_t offset, tatami_tensor *t);
 

@@ -19,6 +19,7 @@
 typedef struct check_dev {
   tatami_device *inner, *ref;
   int errs[MAX_QUEUED_ERRORS];  /* reference device errors since the last sync */
+  long recs[MAX_QUEUED_ERRORS]; /* and their RUN record indices (-1: none) */
   int nerr, head;               /* errs[head..nerr) not reported by inner yet */
   int lost;                     /* more errors than fit in errs */
 } check_dev;
@@ -30,8 +31,12 @@ static int is_dev_error(int rc) { return rc <= -100; }
 static void note_ref_status(check_dev *ck) {
   int e = tatami_sync(ck->ref);
   if (e == 0) return;
-  if (ck->nerr < MAX_QUEUED_ERRORS) ck->errs[ck->nerr++] = e;
-  else ck->lost = 1;
+  if (ck->nerr < MAX_QUEUED_ERRORS) {
+    ck->recs[ck->nerr] = ck->ref->err_record;
+    ck->errs[ck->nerr++] = e;
+  } else {
+    ck->lost = 1;
+  }
 }
 
 static int mismatch_status(tatami_device *dev, check_dev *ck, const char *what, int inner_rc) {
@@ -48,7 +53,13 @@ static int inner_status(tatami_device *dev, check_dev *ck, const char *what, int
   if (!is_dev_error(rc)) /* host-side failure (link, memory): nothing to compare */
     return tatami_dev_error(dev, rc, "%s", tatami_last_error(ck->inner));
   if (ck->head < ck->nerr && ck->errs[ck->head] == rc) {
-    ck->head++;
+    long want = ck->recs[ck->head++];
+    if (want != ck->inner->err_record)   /* a RUN failing at another record */
+      return tatami_dev_error(dev, TATAMI_EMISMATCH, "check: %s: %s device reported %s at "
+                              "program record %ld but the reference at record %ld", what,
+                              ck->inner->info.backend, tatami_strerror(rc),
+                              ck->inner->err_record, want);
+    dev->err_record = want;
     return tatami_dev_error(dev, rc, "%s", tatami_last_error(ck->inner));
   }
   return mismatch_status(dev, ck, what, rc);
@@ -72,6 +83,49 @@ static int check_gemm(tatami_device *dev, const tatami_gemm_desc *d) {
     return tatami_dev_error(dev, rr, "check: reference: %s", tatami_last_error(ck->ref));
   note_ref_status(ck);
   return inner_status(dev, ck, "gemm", rc);
+}
+
+static int check_cmd(tatami_device *dev, uint8_t op, const void *payload, size_t len, void *resp,
+                     size_t resp_len) {
+  check_dev *ck = dev->impl;
+  const char *what = tatami_opcode_name(op);
+  if (!ck->inner->ops->cmd)
+    return tatami_dev_error(dev, TATAMI_EUNSUPPORTED, "check: %s: the %s backend cannot send "
+                            "it", what, ck->inner->ops->name);
+  ck->inner->err_record = ck->ref->err_record = -1;   /* the backends are called directly */
+  if (!resp) {   /* queued: statuses compared in order, as for GEMM */
+    int rc = ck->inner->ops->cmd(ck->inner, op, payload, len, NULL, 0);
+    int rr = ck->ref->ops->cmd(ck->ref, op, payload, len, NULL, 0);
+    if (rr && !is_dev_error(rr))
+      return tatami_dev_error(dev, rr, "check: reference: %s", tatami_last_error(ck->ref));
+    note_ref_status(ck);
+    return inner_status(dev, ck, what, rc);
+  }
+  uint8_t *mine = malloc(resp_len ? resp_len : 1);
+  if (!mine) return tatami_dev_error(dev, TATAMI_ENOMEM, "check: %s: host out of memory", what);
+  ck->inner->err[0] = ck->ref->err[0] = '\0';
+  int rc = ck->inner->ops->cmd(ck->inner, op, payload, len, resp, resp_len);
+  int rr = ck->ref->ops->cmd(ck->ref, op, payload, len, mine, resp_len);
+  int out = 0;
+  if (rc && !is_dev_error(rc)) {
+    out = tatami_dev_error(dev, rc, "%s", tatami_last_error(ck->inner));
+  } else if (rr && !is_dev_error(rr)) {
+    out = tatami_dev_error(dev, rr, "check: reference: %s", tatami_last_error(ck->ref));
+  } else if (rc != rr) {
+    out = tatami_dev_error(dev, TATAMI_EMISMATCH, "check: %s: %s device returned %s but the "
+                           "reference returned %s", what, ck->inner->info.backend,
+                           rc ? tatami_strerror(rc) : "success", rr ? tatami_strerror(rr) : "success");
+  } else if (rc) {
+    out = tatami_dev_error(dev, rc, "%s", tatami_last_error(ck->inner));
+  } else if (resp_len && memcmp(resp, mine, resp_len) != 0) {
+    const uint8_t *got = resp;
+    size_t i = 0;
+    while (got[i] == mine[i]) i++;
+    out = tatami_dev_error(dev, TATAMI_EMISMATCH, "check: %s: response byte %zu: %s has 0x%02x, "
+                           "reference has 0x%02x", what, i, ck->inner->info.backend, got[i], mine[i]);
+  }
+  free(mine);
+  return out;
 }
 
 static int check_read(tatami_device *dev, uint64_t addr, void *dst, size_t n) {
@@ -163,6 +217,7 @@ static const tatami_backend_ops check_ops = {
     .write = check_write,
     .read = check_read,
     .gemm = check_gemm,
+    .cmd = check_cmd,
     .get_counters = check_get_counters,
     .clear_counters = check_clear_counters,
     .sync = check_sync,
@@ -184,8 +239,12 @@ int tatami_check_attach(tatami_device *dev, tatami_device *inner, const char *in
   ck->inner = inner;
   const tatami_info *in = &inner->info;
   char ref_uri[96];
-  snprintf(ref_uri, sizeof ref_uri, "ref:sram=%" PRIu64 ",rows=%" PRIu32 ",cols=%" PRIu32,
-           in->sram_bytes, in->rows, in->cols);
+  /* The reference has the inner device's version and features: a 1.0 tile
+   * is mirrored by a model of one (BAD_OPCODE, BAD_DTYPE, BAD_LEN where a
+   * 1.0 tile answers them), not by a 1.1 model that disagrees. */
+  snprintf(ref_uri, sizeof ref_uri, "ref:sram=%" PRIu64 ",rows=%" PRIu32 ",cols=%" PRIu32
+           ",version=0x%" PRIx32 ",features=0x%" PRIx32, in->sram_bytes, in->rows, in->cols,
+           in->version, in->dtypes);
   int rc = tatami_open(ref_uri, &ck->ref);
   if (rc) {
     tatami_set_open_error("check: cannot model inner device '%s' with '%s': %s", inner_uri,

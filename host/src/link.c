@@ -21,9 +21,11 @@ struct tatami_link_slot {
   uint8_t seq, code;
   int done;
   int result;        /* 0 or a negative TATAMI_E* */
-  uint8_t *rx;
-  size_t rx_len;
+  uint8_t *rx;       /* NULL: an OK answer's payload is dropped */
+  size_t rx_len;     /* payload length of an OK answer */
   int *status;       /* NULL: queued, error goes to pending_err */
+  uint8_t err_resp[4];  /* start of an error answer's payload (RUN: record index) */
+  size_t err_resp_len;
 };
 
 static int link_fail(tatami_link *l, int err, const char *fmt, ...)
@@ -71,6 +73,13 @@ int tatami_link_take_error(tatami_link *l) {
   return e;
 }
 
+int tatami_link_take_error_cmd(tatami_link *l, uint8_t *code, uint8_t resp[4], size_t *resp_len) {
+  *code = l->pending_code;
+  memcpy(resp, l->pending_resp, sizeof l->pending_resp);
+  *resp_len = l->pending_resp_len;
+  return tatami_link_take_error(l);
+}
+
 static tatami_link_slot *slot_at(tatami_link *l, unsigned i) {
   return &l->slots[(l->head + i) % RING];
 }
@@ -87,6 +96,11 @@ static void retire(tatami_link *l) {
     tatami_link_slot *s = slot_at(l, 0);
     if (s->result) {
       int *dst = s->status ? s->status : &l->pending_err;
+      if (!s->status && l->pending_err == 0) {
+        l->pending_code = s->code;
+        memcpy(l->pending_resp, s->err_resp, sizeof l->pending_resp);
+        l->pending_resp_len = s->err_resp_len;
+      }
       if (*dst == 0) *dst = s->result;
     }
     l->head = (l->head + 1) % RING;
@@ -94,10 +108,6 @@ static void retire(tatami_link *l) {
   }
 }
 
-static int expects_payload(uint8_t code) {
-  return code == TATAMI_OP_HELLO || code == TATAMI_OP_INFO || code == TATAMI_OP_READ ||
-         code == TATAMI_OP_COUNTERS;
-}
 
 static void handle_frame(tatami_link *l, const tatami_frame *f) {
   if (l->count == 0 || f->addr != l->dest) {
@@ -127,14 +137,16 @@ static void handle_frame(tatami_link *l, const tatami_frame *f) {
     result = TATAMI_EPROTO;
   } else if (f->code != TATAMI_ST_OK) {
     result = -(100 + (int)f->code);
-  } else if (expects_payload(s->code) ? f->len != s->rx_len : f->len != 0) {
+    s->err_resp_len = f->len < sizeof s->err_resp ? f->len : sizeof s->err_resp;
+    memcpy(s->err_resp, f->payload, s->err_resp_len);
+  } else if (f->len != s->rx_len) {
     snprintf(l->msg, sizeof l->msg,
              "device answered opcode 0x%02x with %u payload bytes, expected %zu", s->code,
-             f->len, expects_payload(s->code) ? s->rx_len : (size_t)0);
+             f->len, s->rx_len);
     l->stats.bad_responses++;
     result = TATAMI_EPROTO;
   } else {
-    if (s->rx_len) memcpy(s->rx, f->payload, s->rx_len);
+    if (s->rx && s->rx_len) memcpy(s->rx, f->payload, s->rx_len);
     result = 0;
   }
   s->done = 1;
@@ -185,11 +197,24 @@ static int pump(tatami_link *l) {
   return 0;
 }
 
+/* Opcodes whose OK answer carries the payload tatami_link_submit's rx gets;
+ * every other one answers OK with none. */
+static int expects_payload(uint8_t code) {
+  return code == TATAMI_OP_HELLO || code == TATAMI_OP_INFO || code == TATAMI_OP_READ ||
+         code == TATAMI_OP_COUNTERS;
+}
+
 int tatami_link_submit(tatami_link *l, uint8_t code, const void *payload, size_t len,
                        void *rx, size_t rx_len, int *status) {
+  if (rx_len && !rx) return TATAMI_EINVAL;
+  return tatami_link_submit_cmd(l, code, payload, len, rx, expects_payload(code) ? rx_len : 0,
+                                status);
+}
+
+int tatami_link_submit_cmd(tatami_link *l, uint8_t code, const void *payload, size_t len,
+                           void *rx, size_t rx_len, int *status) {
   if (l->failed) return l->failed;
-  if (len > TATAMI_MAX_PAYLOAD || rx_len > TATAMI_MAX_PAYLOAD || (rx_len && !rx))
-    return TATAMI_EINVAL;
+  if (len > TATAMI_MAX_PAYLOAD || rx_len > TATAMI_MAX_PAYLOAD) return TATAMI_EINVAL;
   while (l->count >= l->window) {
     int rc = pump(l);
     if (rc) return rc;
@@ -205,6 +230,7 @@ int tatami_link_submit(tatami_link *l, uint8_t code, const void *payload, size_t
   s->rx = rx;
   s->rx_len = rx_len;
   s->status = status;
+  s->err_resp_len = 0;
   l->count++;
   return send_slot(l, s);
 }

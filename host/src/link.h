@@ -49,6 +49,9 @@ typedef struct tatami_link {
   tatami_link_slot *slots;   /* ring of TATAMI_LINK_MAX_WINDOW + 1 */
   unsigned head, count;
   int pending_err;           /* first device error of a queued command, in SEQ order */
+  uint8_t pending_code;      /* its opcode */
+  uint8_t pending_resp[4];   /* and the start of its error response payload */
+  size_t pending_resp_len;   /* (a RUN record's failure carries the record's index) */
   int failed;                /* sticky: the link failed (EIO, ETIMEOUT, ...) */
   tatami_parser parser;
   tatami_frame rx;           /* scratch */
@@ -76,10 +79,17 @@ void tatami_link_set_window(tatami_link *l, unsigned credits);
  * Returns 0, or a link failure (TATAMI_EIO, TATAMI_ETIMEOUT, ...). */
 int tatami_link_submit(tatami_link *l, uint8_t code, const void *payload, size_t len,
                        void *rx, size_t rx_len, int *status);
+/* As tatami_link_submit, for any opcode: an OK answer's payload must be
+ * exactly rx_len bytes long; rx may be NULL to drop it (a queued RUN's count). */
+int tatami_link_submit_cmd(tatami_link *l, uint8_t code, const void *payload, size_t len,
+                           void *rx, size_t rx_len, int *status);
 /* Wait until every issued command completed. 0 or a link failure. */
 int tatami_link_wait_all(tatami_link *l);
 /* The first device error among queued commands (0 if none), and clear it. */
 int tatami_link_take_error(tatami_link *l);
+/* The same, with that command's opcode and its error response payload (up
+ * to 4 bytes; *resp_len the count). */
+int tatami_link_take_error_cmd(tatami_link *l, uint8_t *code, uint8_t resp[4], size_t *resp_len);
 /* Why the link failed ("" if it did not). */
 const char *tatami_link_message(const tatami_link *l);
 

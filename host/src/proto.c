@@ -109,13 +109,39 @@ int tatami_parser_next(tatami_parser *p, tatami_frame *f) {
   }
 }
 
-void tatami_gemm_desc_pack(uint8_t out[TATAMI_GEMM_DESC_BYTES], const tatami_gemm_desc *d) {
+size_t tatami_gemm_desc_pack(uint8_t out[TATAMI_GEMM_DESC11_BYTES], const tatami_gemm_desc *d) {
   const uint32_t w[9] = {d->a, d->b, d->c, d->m, d->n, d->k, d->lda, d->ldb, d->ldc};
   for (int i = 0; i < 9; i++) tatami_put_u32(out + 4 * i, w[i]);
   out[36] = d->flags;
   out[37] = d->dtype_ab;
   out[38] = d->dtype_c;
   out[39] = 0;
+  /* The 1.0 form whenever it says everything: a 1.0 tile understands it. */
+  if (d->dtype_b == 0 && d->bias_a == 0 && d->bias_b == 0 && d->bias_c == 0)
+    return TATAMI_GEMM_DESC_BYTES;
+  out[39] = d->dtype_b ? d->dtype_b : d->dtype_ab;
+  out[40] = d->bias_a;
+  out[41] = d->bias_b;
+  out[42] = d->bias_c;
+  memset(out + 43, 0, 5);
+  return TATAMI_GEMM_DESC11_BYTES;
+}
+
+void tatami_vec_desc_pack(uint8_t out[TATAMI_VEC_DESC_BYTES], const tatami_vec_desc *d) {
+  memset(out, 0, TATAMI_VEC_DESC_BYTES);
+  out[0] = d->op;
+  out[1] = d->flags;
+  tatami_put_u32(out + 4, d->m);
+  tatami_put_u32(out + 8, d->n);
+  for (int i = 0; i < 3; i++) tatami_put_u32(out + 12 + 4 * i, d->s[i]);
+  const tatami_vec_operand *o[4] = {&d->x, &d->y, &d->z, &d->w};
+  for (int i = 0; i < 4; i++) {
+    uint8_t *q = out + 24 + 12 * i;
+    tatami_put_u32(q, o[i]->addr);
+    tatami_put_u32(q + 4, o[i]->ld);
+    q[8] = o[i]->dtype;
+    q[9] = o[i]->bias;
+  }
 }
 
 const char *tatami_profile_name(unsigned profile) {

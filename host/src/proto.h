@@ -16,7 +16,9 @@
 #define TATAMI_MAX_DATA 1024u               /* data bytes per WRITE/READ */
 #define TATAMI_MAX_FRAME (TATAMI_HDR_BYTES + TATAMI_MAX_PAYLOAD + TATAMI_CRC_BYTES)
 #define TATAMI_INFO_BYTES 20u
-#define TATAMI_GEMM_DESC_BYTES 40u
+#define TATAMI_GEMM_DESC_BYTES 40u          /* 1.0 form; 1.1 adds the 48-byte one */
+#define TATAMI_GEMM_DESC11_BYTES 48u
+#define TATAMI_VEC_DESC_BYTES 72u
 #define TATAMI_NUM_COUNTERS 12u
 
 /* Opcodes (section 2). */
@@ -27,7 +29,13 @@ enum {
   TATAMI_OP_READ = 0x03,
   TATAMI_OP_GEMM = 0x04,
   TATAMI_OP_COUNTERS = 0x05,
-  TATAMI_OP_CLEAR = 0x06
+  TATAMI_OP_CLEAR = 0x06,
+  /* 1.1 */
+  TATAMI_OP_VEC = 0x07,
+  TATAMI_OP_FLAGS = 0x08,
+  TATAMI_OP_CLEAR_FLAGS = 0x09,
+  TATAMI_OP_SEED = 0x0A,
+  TATAMI_OP_RUN = 0x0B
 };
 
 /* Status codes (section 3); as library errors they are -(100 + status). */
@@ -110,8 +118,13 @@ int tatami_parser_next(tatami_parser *p, tatami_frame *f);
 /* Record codecs shared by the backends that speak this protocol. */
 struct tatami_gemm_desc;
 struct tatami_info;
-/* GEMM descriptor -> the 40-byte wire form (reserved byte 0). */
-void tatami_gemm_desc_pack(uint8_t out[TATAMI_GEMM_DESC_BYTES], const struct tatami_gemm_desc *d);
+/* GEMM descriptor -> its wire form; returns the length: 40 bytes (byte 39
+ * 0) when dtype_b and the biases are all 0, else 48 (byte 39 dtype_b, or
+ * dtype_ab when dtype_b is 0; reserved bytes 0). */
+size_t tatami_gemm_desc_pack(uint8_t out[TATAMI_GEMM_DESC11_BYTES], const struct tatami_gemm_desc *d);
+/* VEC descriptor -> the 72-byte wire form (reserved fields 0). */
+struct tatami_vec_desc;
+void tatami_vec_desc_pack(uint8_t out[TATAMI_VEC_DESC_BYTES], const struct tatami_vec_desc *d);
 /* 20-byte INFO record -> info (backend name left untouched). Returns 0, or
  * -1 for a record that makes no sense (unknown profile, zero sizes). */
 int tatami_info_unpack(struct tatami_info *info, const uint8_t rec[TATAMI_INFO_BYTES]);

@@ -5,6 +5,7 @@
  * is immediate, but device errors of WRITE and GEMM are reported like a
  * queued device does: by the next sync. */
 #include "device.h"
+#include "proto.h"
 #include "ref_model.h"
 
 #include <errno.h>
@@ -17,6 +18,9 @@ typedef struct ref_dev {
   tatami_ref *ref;
   int pending;              /* first device error since the last sync */
   char pending_msg[200];
+  uint8_t pending_op;       /* its opcode and error payload (RUN: record index) */
+  uint8_t pending_resp[4];
+  size_t pending_resp_len;
   uint64_t tx_frames;       /* commands executed, as a link would count them */
   uint8_t resp[TATAMI_REF_MAX_PAYLOAD];
 } ref_dev;
@@ -32,7 +36,17 @@ static uint8_t exec(ref_dev *r, uint8_t op, const uint8_t *p, size_t len, size_t
 static void defer_error(ref_dev *r, uint8_t s, const char *what) {
   if (r->pending) return;
   r->pending = dev_status(s);
+  r->pending_op = 0xFF;   /* described by the message alone */
   snprintf(r->pending_msg, sizeof r->pending_msg, "%s: %s", what, tatami_strerror(r->pending));
+}
+
+/* The same for a command issued through the generic cmd operation. */
+static void defer_cmd_error(ref_dev *r, uint8_t s, uint8_t op, size_t resp_len) {
+  if (r->pending) return;
+  r->pending = dev_status(s);
+  r->pending_op = op;
+  r->pending_resp_len = resp_len < 4 ? resp_len : 4;
+  memcpy(r->pending_resp, r->resp, r->pending_resp_len);
 }
 
 static int ref_write(tatami_device *dev, uint64_t addr, const void *src, size_t n) {
@@ -87,27 +101,33 @@ static int ref_read(tatami_device *dev, uint64_t addr, void *dst, size_t n) {
 
 static int ref_gemm(tatami_device *dev, const tatami_gemm_desc *g) {
   ref_dev *r = dev->impl;
-  uint8_t p[TATAMI_REF_GEMM_DESC_BYTES] = {0};
-  tatami_ref_put_u32(p + 0, g->a);
-  tatami_ref_put_u32(p + 4, g->b);
-  tatami_ref_put_u32(p + 8, g->c);
-  tatami_ref_put_u32(p + 12, g->m);
-  tatami_ref_put_u32(p + 16, g->n);
-  tatami_ref_put_u32(p + 20, g->k);
-  tatami_ref_put_u32(p + 24, g->lda);
-  tatami_ref_put_u32(p + 28, g->ldb);
-  tatami_ref_put_u32(p + 32, g->ldc);
-  p[36] = g->flags;
-  p[37] = g->dtype_ab;
-  p[38] = g->dtype_c;
+  uint8_t p[TATAMI_GEMM_DESC11_BYTES];
+  size_t len = tatami_gemm_desc_pack(p, g);   /* the same bytes a wire backend sends */
   size_t rl;
-  uint8_t st = exec(r, TATAMI_REF_OP_GEMM, p, sizeof p, &rl);
+  uint8_t st = exec(r, TATAMI_REF_OP_GEMM, p, len, &rl);
   if (st != TATAMI_REF_OK) {
     char what[120];
     snprintf(what, sizeof what, "gemm %" PRIu32 "x%" PRIu32 "x%" PRIu32 " (a 0x%" PRIx32
              ", b 0x%" PRIx32 ", c 0x%" PRIx32 ")", g->m, g->n, g->k, g->a, g->b, g->c);
     defer_error(r, st, what);
   }
+  return 0;
+}
+
+static int ref_cmd(tatami_device *dev, uint8_t op, const void *payload, size_t len, void *resp,
+                   size_t resp_len) {
+  ref_dev *r = dev->impl;
+  size_t rl;
+  uint8_t st = exec(r, op, payload, len, &rl);
+  if (!resp) {
+    if (st != TATAMI_REF_OK) defer_cmd_error(r, st, op, rl);
+    return 0;
+  }
+  if (st != TATAMI_REF_OK) return tatami_dev_cmd_error(dev, dev_status(st), "ref", op, r->resp, rl);
+  if (rl != resp_len)
+    return tatami_dev_error(dev, TATAMI_EPROTO, "ref: %s: %zu bytes back, %zu expected",
+                            tatami_opcode_name(op), rl, resp_len);
+  memcpy(resp, r->resp, rl);
   return 0;
 }
 
@@ -141,8 +161,11 @@ static int ref_clear_counters(tatami_device *dev) {
 static int ref_sync(tatami_device *dev) {
   ref_dev *r = dev->impl;
   int rc = r->pending;
-  if (rc) tatami_dev_error(dev, rc, "%s", r->pending_msg);
   r->pending = 0;
+  if (rc && r->pending_op != 0xFF)
+    return tatami_dev_cmd_error(dev, rc, "ref: queued command", r->pending_op, r->pending_resp,
+                                r->pending_resp_len);
+  if (rc) tatami_dev_error(dev, rc, "%s", r->pending_msg);
   return rc;
 }
 
@@ -159,6 +182,7 @@ static const tatami_backend_ops ref_ops = {
     .write = ref_write,
     .read = ref_read,
     .gemm = ref_gemm,
+    .cmd = ref_cmd,
     .get_counters = ref_get_counters,
     .clear_counters = ref_clear_counters,
     .sync = ref_sync,
@@ -193,15 +217,17 @@ static const char *profile_name(uint8_t p) {
 
 int tatami_ref_open(tatami_device *dev, const char *opts) {
   uint64_t sram = TATAMI_REF_DEFAULT_SRAM, rows = TATAMI_REF_DEFAULT_ROWS,
-           cols = TATAMI_REF_DEFAULT_COLS;
-  /* opts: "" or "key=value,..." with keys sram, rows, cols. */
+           cols = TATAMI_REF_DEFAULT_COLS, features = TATAMI_REF_FEAT_ALL,
+           version = TATAMI_REF_VERSION_1_1;
+  /* opts: "" or "key=value,..." with keys sram, rows, cols, features, version. */
   const char *p = opts ? opts : "";
   while (*p) {
     const char *end = strchr(p, ',');
     if (!end) end = p + strlen(p);
     const char *eq = memchr(p, '=', (size_t)(end - p));
     if (!eq) {
-      tatami_set_open_error("ref: option '%.*s' is not key=value (keys: sram, rows, cols)",
+      tatami_set_open_error("ref: option '%.*s' is not key=value (keys: sram, rows, cols, "
+                            "features, version)",
                             (int)(end - p), p);
       return TATAMI_EURI;
     }
@@ -210,8 +236,14 @@ int tatami_ref_open(tatami_device *dev, const char *opts) {
     if (klen == 4 && memcmp(p, "sram", 4) == 0) dst = &sram, hi = TATAMI_REF_MAX_SRAM;
     else if (klen == 4 && memcmp(p, "rows", 4) == 0) dst = &rows, hi = 255;
     else if (klen == 4 && memcmp(p, "cols", 4) == 0) dst = &cols, hi = 255;
+    else if (klen == 8 && memcmp(p, "features", 8) == 0) dst = &features, lo = 0,
+                                                           hi = TATAMI_REF_FEAT_ALL;
+    else if (klen == 7 && memcmp(p, "version", 7) == 0) dst = &version,
+                                                          lo = TATAMI_REF_VERSION_1_0,
+                                                          hi = TATAMI_REF_VERSION_1_1;
     if (!dst) {
-      tatami_set_open_error("ref: unknown option '%.*s' (known: sram, rows, cols)", (int)klen, p);
+      tatami_set_open_error("ref: unknown option '%.*s' (known: sram, rows, cols, features, "
+                            "version)", (int)klen, p);
       return TATAMI_EURI;
     }
     if (parse_u64(eq + 1, end, dst) != 0 || *dst < lo || *dst > hi) {
@@ -227,6 +259,15 @@ int tatami_ref_open(tatami_device *dev, const char *opts) {
     free(r);
     tatami_set_open_error("ref: out of memory for a %" PRIu64 "-byte SRAM", sram);
     return TATAMI_ENOMEM;
+  }
+  /* features: a 1.1 model without some features (e.g. features=0x1f, no RUN,
+   * exercises the host's program expansion); version=0x100 models a 1.0
+   * tile (check: mirrors such a device with it). */
+  if (tatami_ref_configure(r->ref, (uint16_t)version, (uint8_t)features) != 0) {
+    tatami_ref_destroy(r->ref);
+    free(r);
+    tatami_set_open_error("ref: version=0x%" PRIx64 " is not 0x100 or 0x101", version);
+    return TATAMI_EURI;
   }
   dev->ops = &ref_ops;
   dev->impl = r;

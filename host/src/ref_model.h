@@ -19,8 +19,27 @@ enum {
   TATAMI_REF_OP_READ = 0x03,
   TATAMI_REF_OP_GEMM = 0x04,
   TATAMI_REF_OP_COUNTERS = 0x05,
-  TATAMI_REF_OP_CLEAR = 0x06
+  TATAMI_REF_OP_CLEAR = 0x06,
+  /* 1.1 */
+  TATAMI_REF_OP_VEC = 0x07,
+  TATAMI_REF_OP_FLAGS = 0x08,
+  TATAMI_REF_OP_CLEAR_FLAGS = 0x09,
+  TATAMI_REF_OP_SEED = 0x0A,
+  TATAMI_REF_OP_RUN = 0x0B
 };
+
+/* INFO features bitmap (docs/protocol.md, INFO record). */
+enum {
+  TATAMI_REF_FEAT_INT8 = 1u << 0,
+  TATAMI_REF_FEAT_BF16 = 1u << 1,
+  TATAMI_REF_FEAT_CF8 = 1u << 2,
+  TATAMI_REF_FEAT_VEC = 1u << 3,
+  TATAMI_REF_FEAT_FLAGS = 1u << 4,
+  TATAMI_REF_FEAT_RUN = 1u << 5,
+  TATAMI_REF_FEAT_ALL = 0x3Fu
+};
+#define TATAMI_REF_VERSION_1_0 0x0100u
+#define TATAMI_REF_VERSION_1_1 0x0101u
 
 enum {
   TATAMI_REF_OK = 0x00,
@@ -40,7 +59,10 @@ enum {
 #define TATAMI_REF_MAX_PAYLOAD 1028u   /* largest payload either way */
 #define TATAMI_REF_MAX_DATA 1024u      /* data bytes per WRITE/READ */
 #define TATAMI_REF_INFO_BYTES 20u
-#define TATAMI_REF_GEMM_DESC_BYTES 40u
+#define TATAMI_REF_GEMM_DESC_BYTES 40u     /* 1.0 form (and 1.1 without biases) */
+#define TATAMI_REF_GEMM_DESC11_BYTES 48u   /* 1.1 form: dtype_b, biases */
+#define TATAMI_REF_VEC_DESC_BYTES 72u
+#define TATAMI_REF_RUN_MAX_PARAMS 8u
 #define TATAMI_REF_NUM_COUNTERS 12u
 #define TATAMI_REF_MAX_DIM 0xFFFFFFu   /* m, n, k are at most 2^24 - 1 */
 
@@ -77,9 +99,17 @@ tatami_ref *tatami_ref_create(uint32_t sram_bytes, uint32_t rows, uint32_t cols,
                               uint8_t profile);
 void tatami_ref_destroy(tatami_ref *ref);
 
+/* What the model implements (default: version 1.1, all features). A model of
+ * a 1.0 tile (version TATAMI_REF_VERSION_1_0) has only the int8 GEMM and the
+ * 40-byte descriptor whatever the mask. Otherwise a feature missing from the
+ * mask is missing from the model too: its opcodes answer BAD_OPCODE, its GEMM
+ * data types BAD_DTYPE. Returns 0, or -1 for an unknown version or mask. */
+int tatami_ref_configure(tatami_ref *ref, uint16_t version, uint8_t features);
+
 /* Execute one command. payload has len bytes (may be NULL when len is 0).
  * resp must hold TATAMI_REF_MAX_PAYLOAD bytes; *resp_len gets the response
- * payload length (0 for every error). Returns the protocol status. */
+ * payload length (0 for every error but a RUN record's, whose payload is the
+ * failing record's index). Returns the protocol status. */
 uint8_t tatami_ref_exec(tatami_ref *ref, uint8_t opcode, const uint8_t *payload,
                         size_t len, uint8_t *resp, size_t *resp_len);
 
@@ -87,6 +117,9 @@ uint8_t tatami_ref_exec(tatami_ref *ref, uint8_t opcode, const uint8_t *payload,
 uint32_t tatami_ref_sram_bytes(const tatami_ref *ref);
 const uint8_t *tatami_ref_sram(const tatami_ref *ref);
 uint64_t tatami_ref_counter(const tatami_ref *ref, unsigned index);
+/* The sticky flags register and the random source's state (1.1). */
+uint8_t tatami_ref_flags(const tatami_ref *ref);
+uint32_t tatami_ref_rng_state(const tatami_ref *ref);
 
 /* Little-endian helpers shared by the model and its users. */
 static inline uint32_t tatami_ref_get_u32(const uint8_t *p) {

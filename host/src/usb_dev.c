@@ -85,6 +85,7 @@ static const tatami_backend_ops usb_ops = {
     .write = tatami_wire_write,
     .read = tatami_wire_read,
     .gemm = tatami_wire_gemm,
+    .cmd = tatami_wire_cmd,
     .get_counters = tatami_wire_get_counters,
     .clear_counters = tatami_wire_clear_counters,
     .sync = tatami_wire_sync,

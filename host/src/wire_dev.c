@@ -110,17 +110,42 @@ int tatami_wire_read(tatami_device *dev, uint64_t addr, void *dst, size_t n) {
 
 int tatami_wire_gemm(tatami_device *dev, const tatami_gemm_desc *desc) {
   tatami_wire *w = wire(dev);
-  uint8_t payload[TATAMI_GEMM_DESC_BYTES];
-  tatami_gemm_desc_pack(payload, desc);
-  int rc = tatami_link_submit(&w->link, TATAMI_OP_GEMM, payload, sizeof payload, NULL, 0, NULL);
+  uint8_t payload[TATAMI_GEMM_DESC11_BYTES];
+  size_t len = tatami_gemm_desc_pack(payload, desc);
+  int rc = tatami_link_submit(&w->link, TATAMI_OP_GEMM, payload, len, NULL, 0, NULL);
   return report(dev, rc, "gemm");
+}
+
+int tatami_wire_cmd(tatami_device *dev, uint8_t opcode, const void *payload, size_t len,
+                    void *resp, size_t resp_len) {
+  tatami_wire *w = wire(dev);
+  /* A queued RUN answers OK with its record count: expect and drop it. */
+  size_t ok_len = resp ? resp_len : opcode == TATAMI_OP_RUN ? 4 : 0;
+  if (!resp) {
+    int rc = tatami_link_submit_cmd(&w->link, opcode, payload, len, NULL, ok_len, NULL);
+    return report(dev, rc, tatami_opcode_name(opcode));
+  }
+  int st = 0;
+  int rc = tatami_link_submit_cmd(&w->link, opcode, payload, len, resp, ok_len, &st);
+  if (!rc) rc = tatami_link_wait_all(&w->link);
+  if (rc || !st) return report(dev, rc, tatami_opcode_name(opcode));
+  if (st == TATAMI_EPROTO) return report(dev, st, tatami_opcode_name(opcode));
+  char what[16];
+  snprintf(what, sizeof what, "%s", w->name);
+  return tatami_dev_cmd_error(dev, st, what, opcode, NULL, 0);
 }
 
 int tatami_wire_sync(tatami_device *dev) {
   tatami_wire *w = wire(dev);
   int rc = tatami_link_wait_all(&w->link);
   if (rc) return report(dev, rc, "sync");
-  return report(dev, tatami_link_take_error(&w->link), "queued command");
+  uint8_t code, resp[4];
+  size_t resp_len;
+  rc = tatami_link_take_error_cmd(&w->link, &code, resp, &resp_len);
+  if (rc == 0 || rc == TATAMI_EPROTO) return report(dev, rc, "queued command");
+  char what[48];
+  snprintf(what, sizeof what, "%s: queued command", w->name);
+  return tatami_dev_cmd_error(dev, rc, what, code, resp, resp_len);
 }
 
 /* A synchronous command without payload. */

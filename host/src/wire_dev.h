@@ -38,6 +38,8 @@ int tatami_wire_hello(tatami_wire *w, unsigned max_rounds, tatami_info *info);
 int tatami_wire_write(tatami_device *dev, uint64_t addr, const void *src, size_t n);
 int tatami_wire_read(tatami_device *dev, uint64_t addr, void *dst, size_t n);
 int tatami_wire_gemm(tatami_device *dev, const tatami_gemm_desc *d);
+int tatami_wire_cmd(tatami_device *dev, uint8_t opcode, const void *payload, size_t len,
+                    void *resp, size_t resp_len);
 int tatami_wire_get_counters(tatami_device *dev, tatami_counters *c);
 int tatami_wire_clear_counters(tatami_device *dev);
 int tatami_wire_sync(tatami_device *dev);

@@ -475,11 +475,21 @@ static void test_bad_opcode(void **state) {
   tatami_ref *r = *state;
   uint8_t p[40] = {0}, resp[TATAMI_REF_MAX_PAYLOAD];
   size_t rl;
-  const uint8_t ops[5] = {0x07, 0x08, 0x40, 0x80, 0xFF};
+  const uint8_t ops[5] = {0x0C, 0x10, 0x40, 0x80, 0xFF};
   for (int i = 0; i < 5; i++) {
     assert_int_equal(tatami_ref_exec(r, ops[i], NULL, 0, resp, &rl), TATAMI_REF_BAD_OPCODE);
     assert_int_equal(tatami_ref_exec(r, ops[i], p, 40, resp, &rl), TATAMI_REF_BAD_OPCODE);
   }
+  /* 0x07..0x0B are 1.1's: a model of a 1.0 tile has none of them */
+  tatami_ref *old = tatami_ref_create(4096, 4, 4, 0);
+  assert_non_null(old);
+  assert_int_equal(tatami_ref_configure(old, TATAMI_REF_VERSION_1_0, TATAMI_REF_FEAT_ALL), 0);
+  for (uint8_t op = 0x07; op <= 0x0B; op++) {
+    assert_int_equal(tatami_ref_exec(old, op, NULL, 0, resp, &rl), TATAMI_REF_BAD_OPCODE);
+    assert_int_equal(tatami_ref_exec(old, op, p, 40, resp, &rl), TATAMI_REF_BAD_OPCODE);
+    assert_int_not_equal(tatami_ref_exec(r, op, NULL, 0, resp, &rl), TATAMI_REF_BAD_OPCODE);
+  }
+  tatami_ref_destroy(old);
 }
 
 static void test_info_record(void **state) {
@@ -492,13 +502,13 @@ static void test_info_record(void **state) {
     memset(resp, 0xCC, sizeof resp);
     assert_int_equal(tatami_ref_exec(r, op, NULL, 0, resp, &rl), TATAMI_REF_OK);
     assert_int_equal(rl, 20);
-    assert_int_equal(resp[0] | resp[1] << 8, 0x0100);
+    assert_int_equal(resp[0] | resp[1] << 8, 0x0101);   /* protocol 1.1 */
     assert_int_equal(resp[2], 3);
     assert_int_equal(resp[3], 0);
     assert_int_equal(resp[4], 7);
     assert_int_equal(resp[5], 9);
     assert_true(resp[6] >= 1);
-    assert_int_equal(resp[7], 1);
+    assert_int_equal(resp[7], 0x3F);   /* every 1.1 feature */
     assert_int_equal(tt_get_le32(resp + 8), 123456);
     assert_int_equal(resp[12] | resp[13] << 8, 1024);
     assert_int_equal(resp[14], 128);
