@@ -340,6 +340,12 @@ static int cmd_info(const char *uri, int argc, char **argv) {
   printf("array:      %ux%u (R x C)\n", in.rows, in.cols);
   printf("sram:       %" PRIu64 " bytes\n", in.sram_bytes);
   printf("dtypes:     %s\n", (in.dtypes & 1) ? "int8 x int8 -> int32" : "(none)");
+  /* the INFO features bitmap by name (tests/sh/train.sh looks for bf16) */
+  static const char *const feat[] = {"int8", "bf16", "cfloat8", "vec", "flags", "programs"};
+  printf("features:  ");
+  for (unsigned b = 0; b < sizeof feat / sizeof feat[0]; b++)
+    if (in.dtypes & (1u << b)) printf(" %s", feat[b]);
+  printf(" (0x%02x)\n", in.dtypes);
   printf("credits:    %u\n", in.credits);
   printf("max data:   %u bytes per frame\n", in.max_data);
   printf("tile:       (%u,%u)\n", in.tile_x, in.tile_y);
