@@ -43,12 +43,14 @@ static const char *const usage =
     "  the steps), --momentum X, --weight-decay X, --side S (image side),\n"
     "  --train-size N, --test-size N, --data-seed S, --cf8-bias X,W1,W2,H,DL,DZ\n"
     "                      the model, optimizer and data set (defaults in --json's final)\n"
-    "  --data-hash         print the data set's FNV-1a hash and exit\n"
+    "  --data-hash         print the data set's FNV-1a 64 hash and exit\n"
+    "  --dump-data FILE    write the data set's bytes (what the hash covers) and exit:\n"
+    "                      u32 side, train size, test size; FP32 pixels; u8 labels\n"
     "  --show I            print training image I as ASCII and exit\n"
     "Exit status: 0 trained, 1 error, 2 usage, 77 the device lacks the float API.\n";
 
 typedef struct opts {
-  const char *uri, *plot;
+  const char *uri, *plot, *dump;
   int json, baseline, emulate, compare, data_hash, show, round_set;
   unsigned eval_every, side, n_train, n_test;
   uint64_t data_seed;
@@ -142,6 +144,7 @@ static void parse(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--compare")) o->compare = 1;
     else if (!strcmp(a, "--data-hash")) o->data_hash = 1;
     else if (!strcmp(a, "--plot")) o->plot = VAL();
+    else if (!strcmp(a, "--dump-data")) o->dump = VAL();
     else if (!strcmp(a, "--show")) o->show = (int)num_arg(a, VAL(), 0, 1u << 30);
     else if (!strcmp(a, "--dtype")) {
       const char *v = VAL();
@@ -582,12 +585,29 @@ int tatami_train_main(int argc, char **argv) {
     fprintf(stderr, "tatami train: cannot make the data set: %s\n", tatami_strerror(rc));
     return 1;
   }
+  if (o.dump) {
+    size_t n;
+    uint8_t *b = train_data_bytes(&d, &n);
+    FILE *f = fopen(o.dump, "wb");
+    int ok = b && f && fwrite(b, 1, n, f) == n;
+    if (f && fclose(f)) ok = 0;
+    free(b);
+    train_data_free(&d);
+    if (!ok) fprintf(stderr, "tatami train: cannot write %s\n", o.dump);
+    return ok ? 0 : 1;
+  }
   if (o.data_hash) {
+    uint64_t h;
+    if (train_data_hash(&d, &h)) {
+      fprintf(stderr, "tatami train: out of memory\n");
+      train_data_free(&d);
+      return 1;
+    }
     if (o.json)
       printf("{\"data_hash\":\"0x%016" PRIx64 "\",\"side\":%u,\"train_size\":%u,"
              "\"test_size\":%u,\"data_seed\":%" PRIu64 "}\n",
-             train_data_hash(&d), d.side, d.n_train, d.n_test, o.data_seed);
-    else printf("0x%016" PRIx64 "\n", train_data_hash(&d));
+             h, d.side, d.n_train, d.n_test, o.data_seed);
+    else printf("0x%016" PRIx64 "\n", h);
     train_data_free(&d);
     return 0;
   }

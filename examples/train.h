@@ -36,8 +36,12 @@ typedef struct train_data {
 int train_data_make(train_data *d, unsigned side, unsigned n_train, unsigned n_test,
                     uint64_t seed);
 void train_data_free(train_data *d);
-/* FNV-1a 64 over the sizes, every pixel's bit pattern and every label. */
-uint64_t train_data_hash(const train_data *d);
+/* The data set as bytes (malloc'ed; NULL if out of memory): side, n_train,
+ * n_test as u32, the pixels of both sets as FP32, then the labels as u8, all
+ * little-endian. --dump-data writes them; the hash is over them. */
+uint8_t *train_data_bytes(const train_data *d, size_t *len);
+/* FNV-1a 64 of train_data_bytes. */
+int train_data_hash(const train_data *d, uint64_t *hash);
 /* A small ASCII rendering of sample i of the training set (for --show). */
 void train_data_show(const train_data *d, unsigned i, void *file);
 

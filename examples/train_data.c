@@ -165,32 +165,38 @@ void train_data_free(train_data *d) {
   memset(d, 0, sizeof *d);
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n) {
-  const uint8_t *b = p;
-  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001B3ull;
-  return h;
-}
-
-uint64_t train_data_hash(const train_data *d) {
-  uint64_t h = 0xCBF29CE484222325ull;
+/* The bytes the hash covers: side, n_train, n_test (u32), every pixel of the
+ * training then the held-out set (FP32 bit patterns), then the labels, all
+ * little-endian, so that the hash is the same on any host. */
+uint8_t *train_data_bytes(const train_data *d, size_t *len) {
+  size_t npix = ((size_t)d->n_train + d->n_test) * d->dim;
+  *len = 12 + 4 * npix + d->n_train + d->n_test;
+  uint8_t *b = malloc(*len), *p = b;
+  if (!b) return NULL;
   uint32_t hdr[3] = {d->side, d->n_train, d->n_test};
-  uint8_t le[4];
-  for (int i = 0; i < 3; i++) {
-    for (int k = 0; k < 4; k++) le[k] = (uint8_t)(hdr[i] >> (8 * k));
-    h = fnv(h, le, 4);
-  }
-  /* pixels as little-endian bit patterns, so the hash is the same on any host */
+  for (int i = 0; i < 3; i++)
+    for (int k = 0; k < 4; k++) *p++ = (uint8_t)(hdr[i] >> (8 * k));
   const float *sets[2] = {d->x_train, d->x_test};
   size_t counts[2] = {(size_t)d->n_train * d->dim, (size_t)d->n_test * d->dim};
-  for (int s = 0; s < 2; s++) {
+  for (int s = 0; s < 2; s++)
     for (size_t i = 0; i < counts[s]; i++) {
       uint32_t u = train_f2u(sets[s][i]);
-      for (int k = 0; k < 4; k++) le[k] = (uint8_t)(u >> (8 * k));
-      h = fnv(h, le, 4);
+      for (int k = 0; k < 4; k++) *p++ = (uint8_t)(u >> (8 * k));
     }
-  }
-  h = fnv(h, d->y_train, d->n_train);
-  return fnv(h, d->y_test, d->n_test);
+  memcpy(p, d->y_train, d->n_train);
+  memcpy(p + d->n_train, d->y_test, d->n_test);
+  return b;
+}
+
+int train_data_hash(const train_data *d, uint64_t *hash) {
+  size_t n;
+  uint8_t *b = train_data_bytes(d, &n);
+  if (!b) return TATAMI_ENOMEM;
+  uint64_t h = 0xCBF29CE484222325ull;  /* FNV-1a 64 */
+  for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001B3ull;
+  free(b);
+  *hash = h;
+  return 0;
 }
 
 void train_data_show(const train_data *d, unsigned i, void *file) {
