@@ -205,7 +205,7 @@ static uint64_t splitmix64(uint64_t *s) {
 
 /* Epochs of the training set in a fresh random order each, from the seed. */
 typedef struct batcher {
-  const train_data *d;
+  train_data *d;
   unsigned *perm, pos;
   uint64_t rng;
 } batcher;
@@ -224,7 +224,7 @@ static void next_batch(batcher *b, unsigned B, float *x, uint8_t *y) {
   for (unsigned i = 0; i < B; i++) {
     if (b->pos == b->d->n_train) shuffle(b);
     unsigned k = b->perm[b->pos++];
-    memcpy(x + (size_t)i * dim, b->d->x_train + (size_t)k * dim, dim * sizeof(float));
+    memcpy(x + (size_t)i * dim, train_data_image(b->d, k), dim * sizeof(float));
     y[i] = b->d->y_train[k];
   }
 }
@@ -338,7 +338,7 @@ static void print_cfg_json(const opts *o, const train_cfg *c) {
 }
 
 /* Train one model; fills r. Returns 0, EXIT_SKIP (no float API) or 1. */
-static int train_one(const opts *o, const train_data *d, const char *name, run_log *r) {
+static int train_one(const opts *o, train_data *d, const char *name, run_log *r) {
   const train_cfg *c = &o->cfg;
   unsigned B = c->batch, dim = d->dim, steps = c->steps;
   trainer *t = NULL;

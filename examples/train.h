@@ -24,11 +24,16 @@
 
 /* ------------------------------------------------------------ data set */
 typedef struct train_data {
-  unsigned side;        /* images are side x side, row-major, values ~[0, 1] */
+  unsigned side;        /* images are side x side, row-major, values in [0, 1] */
   unsigned dim;         /* side * side */
   unsigned n_train, n_test;
-  float *x_train, *x_test;  /* n x dim */
+  float *x_train, *x_test;  /* n x dim; a training image only once rendered */
   uint8_t *y_train, *y_test;
+  /* Training images are rendered when first used (a short run needs few of
+   * them): image i depends on the seed and i only. */
+  uint8_t *rendered;
+  uint64_t seed_train;
+  void *glyphs;
 } train_data;
 
 /* Deterministic in (side, n_train, n_test, seed) and nothing else: integer
@@ -36,14 +41,16 @@ typedef struct train_data {
 int train_data_make(train_data *d, unsigned side, unsigned n_train, unsigned n_test,
                     uint64_t seed);
 void train_data_free(train_data *d);
+/* Training image i (rendered now if it was not yet). */
+const float *train_data_image(train_data *d, unsigned i);
 /* The data set as bytes (malloc'ed; NULL if out of memory): side, n_train,
  * n_test as u32, the pixels of both sets as FP32, then the labels as u8, all
  * little-endian. --dump-data writes them; the hash is over them. */
-uint8_t *train_data_bytes(const train_data *d, size_t *len);
+uint8_t *train_data_bytes(train_data *d, size_t *len);
 /* FNV-1a 64 of train_data_bytes. */
-int train_data_hash(const train_data *d, uint64_t *hash);
+int train_data_hash(train_data *d, uint64_t *hash);
 /* A small ASCII rendering of sample i of the training set (for --show). */
-void train_data_show(const train_data *d, unsigned i, void *file);
+void train_data_show(train_data *d, unsigned i, void *file);
 
 /* ------------------------------------------------------------ configuration */
 typedef struct train_cfg {

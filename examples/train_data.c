@@ -106,13 +106,20 @@ static void render(const glyph_segs *gs, unsigned side, uint64_t *rng, float *im
       float dyp = (float)py + 0.5f - cy;
       float u = ((float)px + 0.5f - cx - shear * dyp) / sx + 2.5f;
       float v = dyp / sy + 3.5f;
-      float best = 1e30f;
-      for (unsigned k = 0; k < gs->n; k++) {
-        float d2 = seg_dist2(&gs->s[k], u, v);
-        if (d2 < best) best = d2;
+      /* every segment lies in [0.5, 4.5] x [0.5, 6.5]: farther out than the
+       * stroke's reach the cover is 0 whatever the segments (a shortcut that
+       * changes no result) */
+      float reach = half + aa;
+      float cover = 0.0f;
+      if (u > 0.5f - reach && u < 4.5f + reach && v > 0.5f - reach && v < 6.5f + reach) {
+        float best = 1e30f;
+        for (unsigned k = 0; k < gs->n; k++) {
+          float d2 = seg_dist2(&gs->s[k], u, v);
+          if (d2 < best) best = d2;
+        }
+        cover = (half + 0.5f * aa - sqrtf(best)) / aa;       /* antialiased edge */
+        cover = cover < 0.0f ? 0.0f : cover > 1.0f ? 1.0f : cover;
       }
-      float cover = (half + 0.5f * aa - sqrtf(best)) / aa;   /* antialiased edge */
-      cover = cover < 0.0f ? 0.0f : cover > 1.0f ? 1.0f : cover;
       float noise = (unif(rng) + unif(rng) + unif(rng) + unif(rng) - 2.0f) * 0.17f;
       float val = paper + (ink - paper) * cover + noise;
       img[py * side + px] = val < 0.0f ? 0.0f : val > 1.0f ? 1.0f : val;
@@ -120,23 +127,20 @@ static void render(const glyph_segs *gs, unsigned side, uint64_t *rng, float *im
   }
 }
 
-static void make_set(const glyph_segs *gs, unsigned side, unsigned n, uint64_t seed, float *x,
+/* Sample i of a set: its own stream from (seed, i); balanced classes. */
+static void make_one(const glyph_segs *gs, unsigned side, uint64_t seed, unsigned i, float *x,
                      uint8_t *y) {
-  for (unsigned i = 0; i < n; i++) {
-    uint64_t rng = seed ^ (0xD1B54A32D192ED03ull * (i + 1));
-    /* balanced classes, in a shuffled order (the loop shuffles anyway) */
-    uint8_t label = (uint8_t)(i % TRAIN_CLASSES);
-    y[i] = label;
-    render(&gs[label], side, &rng, x + (size_t)i * side * side);
-  }
+  uint64_t rng = seed ^ (0xD1B54A32D192ED03ull * (i + 1));
+  *y = (uint8_t)(i % TRAIN_CLASSES);
+  render(&gs[*y], side, &rng, x);
 }
 
 int train_data_make(train_data *d, unsigned side, unsigned n_train, unsigned n_test,
                     uint64_t seed) {
   memset(d, 0, sizeof *d);
   if (side < 8 || side > 64 || !n_train || !n_test) return TATAMI_EINVAL;
-  glyph_segs gs[TRAIN_CLASSES];
-  for (int g = 0; g < TRAIN_CLASSES; g++) build_segs(g, &gs[g]);
+  glyph_segs *gs = malloc(TRAIN_CLASSES * sizeof *gs);
+  d->glyphs = gs;
   d->side = side;
   d->dim = side * side;
   d->n_train = n_train;
@@ -145,16 +149,29 @@ int train_data_make(train_data *d, unsigned side, unsigned n_train, unsigned n_t
   d->x_test = malloc((size_t)n_test * d->dim * sizeof(float));
   d->y_train = malloc(n_train);
   d->y_test = malloc(n_test);
-  if (!d->x_train || !d->x_test || !d->y_train || !d->y_test) {
+  d->rendered = calloc(n_train, 1);
+  if (!gs || !d->x_train || !d->x_test || !d->y_train || !d->y_test || !d->rendered) {
     train_data_free(d);
     return TATAMI_ENOMEM;
   }
+  for (int g = 0; g < TRAIN_CLASSES; g++) build_segs(g, &gs[g]);
   /* Two independent streams: the held-out set does not change with n_train. */
   uint64_t s = seed;
-  uint64_t seed_train = splitmix64(&s), seed_test = splitmix64(&s);
-  make_set(gs, side, n_train, seed_train, d->x_train, d->y_train);
-  make_set(gs, side, n_test, seed_test, d->x_test, d->y_test);
+  d->seed_train = splitmix64(&s);
+  uint64_t seed_test = splitmix64(&s);
+  for (unsigned i = 0; i < n_train; i++) d->y_train[i] = (uint8_t)(i % TRAIN_CLASSES);
+  for (unsigned i = 0; i < n_test; i++)
+    make_one(gs, side, seed_test, i, d->x_test + (size_t)i * d->dim, &d->y_test[i]);
   return 0;
+}
+
+const float *train_data_image(train_data *d, unsigned i) {
+  float *x = d->x_train + (size_t)i * d->dim;
+  if (!d->rendered[i]) {
+    make_one(d->glyphs, d->side, d->seed_train, i, x, &d->y_train[i]);
+    d->rendered[i] = 1;
+  }
+  return x;
 }
 
 void train_data_free(train_data *d) {
@@ -162,13 +179,16 @@ void train_data_free(train_data *d) {
   free(d->x_test);
   free(d->y_train);
   free(d->y_test);
+  free(d->rendered);
+  free(d->glyphs);
   memset(d, 0, sizeof *d);
 }
 
 /* The bytes the hash covers: side, n_train, n_test (u32), every pixel of the
  * training then the held-out set (FP32 bit patterns), then the labels, all
  * little-endian, so that the hash is the same on any host. */
-uint8_t *train_data_bytes(const train_data *d, size_t *len) {
+uint8_t *train_data_bytes(train_data *d, size_t *len) {
+  for (unsigned i = 0; i < d->n_train; i++) train_data_image(d, i);
   size_t npix = ((size_t)d->n_train + d->n_test) * d->dim;
   *len = 12 + 4 * npix + d->n_train + d->n_test;
   uint8_t *b = malloc(*len), *p = b;
@@ -188,7 +208,7 @@ uint8_t *train_data_bytes(const train_data *d, size_t *len) {
   return b;
 }
 
-int train_data_hash(const train_data *d, uint64_t *hash) {
+int train_data_hash(train_data *d, uint64_t *hash) {
   size_t n;
   uint8_t *b = train_data_bytes(d, &n);
   if (!b) return TATAMI_ENOMEM;
@@ -199,10 +219,10 @@ int train_data_hash(const train_data *d, uint64_t *hash) {
   return 0;
 }
 
-void train_data_show(const train_data *d, unsigned i, void *file) {
+void train_data_show(train_data *d, unsigned i, void *file) {
   FILE *f = file;
   static const char shades[] = " .:-=+*#%@";
-  const float *img = d->x_train + (size_t)i * d->dim;
+  const float *img = train_data_image(d, i);
   fprintf(f, "sample %u, label %u\n", i, d->y_train[i]);
   for (unsigned y = 0; y < d->side; y++) {
     for (unsigned x = 0; x < d->side; x++) {
