@@ -37,6 +37,14 @@ TB_VFLAGS_tb_gemm_en := $(ICE40_SIM)
 TB_VFLAGS_tb_gemm1p  := $(ICE40_SIM)
 TB_VFLAGS_tb_sram1p  := $(ICE40_SIM)
 
+# The floating-point testbenches (tb_fp_*) compare the RTL with the C
+# reference host/src/numerics.c: its object, compiled as C11 by host/host.mk,
+# is linked into the testbench (the driver includes numerics.h in extern "C").
+FP_TBS := $(filter tb_fp_%,$(RTL_TBS))
+NUMERICS_OBJ := $(BUILD)/obj/host/numerics.o
+$(foreach t,$(FP_TBS),$(eval TB_VFLAGS_$(t) := -CFLAGS -I$(CURDIR)/host/src -LDFLAGS $(CURDIR)/$(NUMERICS_OBJ)))
+$(foreach t,$(FP_TBS),$(eval $(BUILD)/rtltb/$(t)/V$(t): $(NUMERICS_OBJ)))
+
 define RTL_TB_RULE
 $(BUILD)/rtltb/$(1)/V$(1): tests/rtl/$(1).sv tests/rtl/$(1).cpp $(RTL_TB_FILES) $(RTL_SRCS) $(RTL_HDRS) | deps
 	@mkdir -p $$(dir $$@)
