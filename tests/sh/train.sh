@@ -177,8 +177,10 @@ fi
 
 # ---- sim: against ref:, step by step (the RTL simulation: a short run)
 if has_float sim:; then
-  compare_devices sim: ref: --steps 10 --eval-every 5 || fail "sim: or ref: cannot train"
-  compare_devices sim: ref: --dtype cfp8 --steps 10 --eval-every 5 || fail "sim: or ref: cannot train"
+  # (~0.5 s of simulation a step; a 200-image evaluation streams 100 KiB)
+  compare_devices sim: ref: --steps 10 --eval-every 5 --test-size 200 || fail "sim: or ref: cannot train"
+  compare_devices sim: ref: --dtype cfp8 --steps 10 --eval-every 5 --test-size 200 ||
+    fail "sim: or ref: cannot train"
 else
   skip "sim: vs ref: step by step: tatami info -d sim: shows no bf16 feature (the RTL has no float GEMM yet)"
 fi
