@@ -352,7 +352,14 @@ static int train_one(const opts *o, train_data *d, const char *name, run_log *r)
   if (rc) {
     fprintf(stderr, "tatami train: %s: %s\n", name, why[0] ? why : tatami_strerror(rc));
     if (rc == TATAMI_EUNSUPPORTED) {
-      if (o->json) printf("{\"final\":true,\"skipped\":true,\"reason\":\"%s\"}\n", why);
+      if (o->json) {
+        printf("{\"final\":true,\"skipped\":true,\"reason\":\"");
+        for (const char *p = why; *p; p++)   /* a JSON string: quotes, controls escaped */
+          if (*p == '"' || *p == '\\') printf("\\%c", *p);
+          else if ((unsigned char)*p < 0x20) printf("\\u%04x", (unsigned char)*p);
+          else putchar(*p);
+        printf("\"}\n");
+      }
       return EXIT_SKIP;
     }
     return 1;
