@@ -42,6 +42,7 @@ $(BUILD)/.deps-ok: Makefile
 include rtl/rtl.mk
 include sim/sim.mk
 include host/host.mk
+include examples/examples.mk
 include tests/tests.mk
 include driver/driver.mk
 -include boards/boards.mk

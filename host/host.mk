@@ -46,7 +46,8 @@ $(LIBTATAMI_SO): $(HOST_OBJS) $(SIM_OBJ) $(SIM_MODEL_LIBS) $(SIM_VERILATED)
 
 $(TATAMI_CLI): host/tools/tatami.c $(LIBTATAMI_A) host/include/tatami.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD_FLAGS) -O2 -g -Ihost/include -Ihost/src -Isim $< -o $@ $(LIBTATAMI_A) $(LIB_LDLIBS)
+	$(CC) $(CSTD_FLAGS) -O2 -g -Ihost/include -Ihost/src -Isim $< $(CLI_EXTRA_OBJS) -o $@ $(LIBTATAMI_A) \
+	  $(LIB_LDLIBS) $(CLI_EXTRA_LDLIBS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin

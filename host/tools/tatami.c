@@ -3,6 +3,7 @@
  *   tatami [-d URI] selftest [--count N] [--seed S]
  *   tatami [-d URI] gemm M N K [--trans-a] [--trans-b] [--accumulate] [--check] [--seed S]
  *   tatami [-d URI] bench [--json] [--repeat N]
+ *   tatami [-d URI] train [options]   (examples/train.c: tatami_train_main)
  * -d may come before or after the command. Results are checked against the
  * ref: device (the reference model) and against a plain loop written here,
  * so that a bug in the model cannot hide a bug in the device. */
@@ -285,6 +286,7 @@ static const char *const usage_main =
     "  selftest   random GEMMs checked against the reference model and a plain loop\n"
     "  gemm       one random int8 GEMM M x N x K, with cycle counts\n"
     "  bench      GEMM benchmark (cycles, utilization, simulation speed)\n"
+    "  train      train a 2-layer MLP on the tile (bf16 or CFloat8), digits data set\n"
     "\n"
     "options:\n"
     "  -d, --device URI   device to use (default sim:): sim:[opts], ref:, check:URI, usb:\n"
@@ -338,6 +340,12 @@ static int cmd_info(const char *uri, int argc, char **argv) {
   printf("array:      %ux%u (R x C)\n", in.rows, in.cols);
   printf("sram:       %" PRIu64 " bytes\n", in.sram_bytes);
   printf("dtypes:     %s\n", (in.dtypes & 1) ? "int8 x int8 -> int32" : "(none)");
+  /* the INFO features bitmap by name (tests/sh/train.sh looks for bf16) */
+  static const char *const feat[] = {"int8", "bf16", "cfloat8", "vec", "flags", "programs"};
+  printf("features:  ");
+  for (unsigned b = 0; b < sizeof feat / sizeof feat[0]; b++)
+    if (in.dtypes & (1u << b)) printf(" %s", feat[b]);
+  printf(" (0x%02x)\n", in.dtypes);
   printf("credits:    %u\n", in.credits);
   printf("max data:   %u bytes per frame\n", in.max_data);
   printf("tile:       (%u,%u)\n", in.tile_x, in.tile_y);
@@ -747,6 +755,22 @@ static int cmd_bench(const char *uri, int argc, char **argv) {
   return status;
 }
 
+/* examples/train.c (linked in by examples/examples.mk): parses its own options,
+ * argv[0] being "train". */
+int tatami_train_main(int argc, char **argv);
+
+static int cmd_train(const char *uri, int argc, char **argv) {
+  char **args = calloc((size_t)argc + 4, sizeof *args);
+  if (!args) return 1;
+  args[0] = "train";
+  args[1] = "-d";
+  args[2] = (char *)uri;
+  for (int i = 0; i < argc; i++) args[3 + i] = argv[i];
+  int rc = tatami_train_main(argc + 3, args);
+  free(args);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   const char *uri = "sim:";
   const char *cmd = NULL;
@@ -777,7 +801,8 @@ int main(int argc, char **argv) {
     const char *name, *usage;
     int (*fn)(const char *, int, char **);
   } cmds[] = {{"info", usage_info, cmd_info}, {"selftest", usage_selftest, cmd_selftest},
-              {"gemm", usage_gemm, cmd_gemm}, {"bench", usage_bench, cmd_bench}};
+              {"gemm", usage_gemm, cmd_gemm}, {"bench", usage_bench, cmd_bench},
+              {"train", NULL, cmd_train}};  /* NULL: the command prints its own help */
   if (!cmd) {
     fputs(usage_main, help ? stdout : stderr);
     free(rest);
@@ -785,7 +810,9 @@ int main(int argc, char **argv) {
   }
   for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
     if (strcmp(cmd, cmds[i].name) != 0) continue;
-    if (help) {
+    if (help && !cmds[i].usage) {
+      rest[nrest++] = "--help";
+    } else if (help) {
       fputs(cmds[i].usage, stdout);
       free(rest);
       return 0;
