@@ -587,7 +587,7 @@ module tatami_gemm #(
   end
 
   function automatic logic [1:0] csh_of(input logic [2:0] dt);
-    return (dt == 3'd4) ? 2'd2 : (dt == 3'd1) ? 2'd1 : 2'd0;
+    csh_of = (dt == 3'd4) ? 2'd2 : (dt == 3'd1) ? 2'd1 : 2'd0;
   endfunction
 
   /* verilator lint_off UNUSEDSIGNAL */

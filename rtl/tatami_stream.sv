@@ -277,7 +277,7 @@ module tatami_stream #(
   function automatic logic [15:0] erow_sel(input logic [BB-1:0] blk, input int p, input int off);
     logic [8*W+7:0] row;
     row = {8'h00, blk[8*W*p +: 8*W]};
-    return row[8*off +: 16];
+    erow_sel = row[8*off +: 16];
   endfunction
 
   if (ES > 1) begin : g_vmask

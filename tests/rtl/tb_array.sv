@@ -16,5 +16,15 @@ module tb_array #(
   output logic [32*C-1:0] rd_data_o,
   output logic            row0_done_o
 );
+  // the FP = 0 array: the floating-point ports are unused
+  logic         fp_i;
+  logic [R-1:0] a_in_i;
+  logic [C-1:0] b_in_i;
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [4:0]   flags_o;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign fp_i   = 1'b0;
+  assign a_in_i = '0;
+  assign b_in_i = '0;
   tatami_array #(.R(R), .C(C)) u_array (.*);
 endmodule
