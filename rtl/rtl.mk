@@ -42,7 +42,7 @@ TB_VFLAGS_tb_sram1p  := $(ICE40_SIM)
 # is linked into the testbench (the driver includes numerics.h in extern "C").
 FP_TBS := $(filter tb_fp_%,$(RTL_TBS))
 NUMERICS_OBJ := $(BUILD)/obj/host/numerics.o
-$(foreach t,$(FP_TBS),$(eval TB_VFLAGS_$(t) := -CFLAGS -I$(CURDIR)/host/src -LDFLAGS $(CURDIR)/$(NUMERICS_OBJ)))
+$(foreach t,$(FP_TBS),$(eval TB_VFLAGS_$(t) := -CFLAGS -I$(CURDIR)/host/src -LDFLAGS $(abspath $(NUMERICS_OBJ))))
 $(foreach t,$(FP_TBS),$(eval $(BUILD)/rtltb/$(t)/V$(t): $(NUMERICS_OBJ)))
 
 define RTL_TB_RULE

@@ -41,20 +41,20 @@ module tatami_rng #(
   endfunction
 
   logic [31:0] state_q, state_d;
-  logic [31:0] lane_state [L];   // lane l: A^(l+1) state_q
+  logic [32*L-1:0] lane_state;   // lane l (bits 32l+31..32l): A^(l+1) state_q
 
   for (genvar l = 0; l < L; l++) begin : g_lane
-    logic [31:0] term [32];   // column j of A^(l+1) if state_q[j], else 0
+    logic [32*32-1:0] term;   // term j: column j of A^(l+1) if state_q[j], else 0
     logic [31:0] nx;
     for (genvar j = 0; j < 32; j++) begin : g_col
       localparam logic [31:0] COL = xs_pow(32'h1 << j, l + 1);
-      assign term[j] = COL & {32{state_q[j]}};
+      assign term[32*j +: 32] = COL & {32{state_q[j]}};
     end
     always_comb begin
       nx = '0;
-      for (int j = 0; j < 32; j++) nx = nx ^ term[j];
+      for (int j = 0; j < 32; j++) nx = nx ^ term[32*j +: 32];
     end
-    assign lane_state[l] = nx;
+    assign lane_state[32*l +: 32] = nx;
     assign rnd_o[16*l +: 16] = nx[31:16];
   end
 
@@ -64,7 +64,7 @@ module tatami_rng #(
       state_d = (seed_i == 32'd0) ? SEED0 : seed_i;
     end else begin
       for (int l = 0; l < L; l++) begin
-        if (take_i == TW'(l + 1)) state_d = lane_state[l];
+        if (take_i == TW'(l + 1)) state_d = lane_state[32*l +: 32];
       end
     end
   end

@@ -120,7 +120,7 @@ int main(int argc, char** argv) {
   top = new Vtb_fp_arith;
   tatami_num_init(&ctx, 1);
   Gen g(0x7A7A3117u);
-  const long N_ADD = 1200000, N_MUL = 1200000, N_MUL8 = 1000000, N_CHAINS = 4000;
+  const long N_ADD = 3000000, N_MUL = 3000000, N_MUL8 = 2000000, N_CHAINS = 8000;
   double t0 = now_s();
 
   // ---- add / sub

@@ -179,7 +179,7 @@ int main(int argc, char** argv) {
          n_edge, fr_full.size());
 
   // ---- narrow: random
-  const long N_RAND = 3000000;
+  const long N_RAND = 4000000;
   for (long k = 0; k < N_RAND; k++) {
     int dt = (int)g.range(1, 3), b = (int)g.below(64);
     uint32_t x;
