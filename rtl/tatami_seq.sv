@@ -17,8 +17,15 @@
 // bytes with data types and CFloat8 biases (element sizes scale the range
 // checks: the micro-program doubles the end 0, 1 or 2 times per operand),
 // the sticky flags register (set by ev_flags_i; FLAGS reads it,
-// CLEAR_FLAGS clears by mask) and SEED (a pulse on seed_we_o). FP = 0 is
-// exactly the 1.0 sequencer.
+// CLEAR_FLAGS clears by mask) and SEED (a pulse on seed_we_o); VEC (with
+// VEC = 1: the descriptor goes to tatami_vec, which checks and runs it) and
+// RUN (command programs): the records are fetched from SRAM through the read
+// port into a record buffer (pbuf, read like the frame buffer), parameter-
+// relative addresses resolved on the way in, and each record then takes the
+// path of a command from the link (cur_code / cur_len select the record's
+// opcode and length) except that its response is not sent: the first
+// failing record, or the end, answers the RUN frame. FP = 0 is exactly the
+// 1.0 sequencer.
 `include "tatami_defs.svh"
 module tatami_seq #(
   parameter int R          = 16,
@@ -33,7 +40,8 @@ module tatami_seq #(
   parameter int CLOCK_HZ   = 100000000,
   parameter int MW         = 9,          // width of the engine's ev_macs
   parameter int RD_LAT     = 1,          // clocks from rd_en_o to rd_data_i: 1, or 2 (tatami_sram1p ARB=0)
-  parameter bit FP         = 1'b0,       // protocol 1.1: float GEMM, flags, seed
+  parameter bit FP         = 1'b0,       // protocol 1.1: float GEMM, flags, seed, RUN
+  parameter bit VEC        = 1'b0,       // FP: a vector unit is attached (VEC)
   localparam int AW        = $clog2(SRAM_BYTES)
 ) (
   input  logic           clk_i,
@@ -96,6 +104,14 @@ module tatami_seq #(
   output logic           seed_we_o,
   output logic [31:0]    seed_o,
 
+  // FP, VEC: the vector unit; its descriptor is the captured VEC payload
+  output logic [8*72-1:0] v_desc_o,
+  output logic           v_chk_start_o,  // the descriptor is loaded: check it
+  input  logic           v_chk_valid_i,
+  input  logic [7:0]     v_chk_status_i,
+  output logic           v_start_o,
+  input  logic           v_done_i,
+
   // per-cycle events for the counters
   input  logic           ev_busy_i,
   input  logic [MW-1:0]  ev_macs_i,
@@ -113,7 +129,7 @@ module tatami_seq #(
   // ------------------------------------------------------------ constants
   localparam logic [15:0] VERSION  = FP ? `TATAMI_VERSION_1_1 : `TATAMI_VERSION;
   // INFO features: int8 GEMM; FP adds BF16 and CFloat8 GEMMs and FLAGS/SEED
-  localparam logic [7:0]  FEATURES = FP ? 8'h17 : 8'h01;
+  localparam logic [7:0]  FEATURES = FP ? (VEC ? 8'h3F : 8'h37) : 8'h01;
   localparam logic [31:0] SRAM32   = SRAM_BYTES;
   localparam logic [31:0] CLK32    = CLOCK_HZ;
   localparam logic [31:0] PROF32   = PROFILE;
@@ -124,18 +140,22 @@ module tatami_seq #(
   localparam logic [31:0] CRED32   = CREDITS;
   localparam logic [7:0]  MY_ADDR  = {X32[3:0], Y32[3:0]};
   localparam int          NCNT     = `TATAMI_NUM_COUNTERS;
-  // descriptor bytes the engine needs: 0..36, FP 0..42 (types and biases)
-  localparam int          NARGS    = FP ? 43 : 37;
+  // payload bytes captured: the GEMM descriptor's 0..36; FP: up to the
+  // 72-byte VEC descriptor (GEMM types and biases are bytes 37..42)
+  localparam int          NARGS    = FP ? 72 : 37;
+  localparam int          AIW      = FP ? 7 : 6;   // payload byte index of S_ARGS
+  localparam int          NRF      = (4 + 72 + W - 1) / W;   // RUN: reads per record
   // Status cache entry of a SEQ never executed since reset (not a status).
   localparam logic [7:0]  ST_NONE  = 8'hFF;
 
   typedef enum logic [3:0] {
-    S_INIT, S_IDLE, S_DISPATCH, S_ARGS, S_CHECK, S_GSTART, S_GWAIT, S_WRITE, S_RESP, S_PAYLOAD
+    S_INIT, S_IDLE, S_DISPATCH, S_ARGS, S_CHECK, S_GSTART, S_GWAIT, S_WRITE, S_RESP, S_PAYLOAD,
+    S_RFETCH, S_RSUB, S_VCHK, S_VWAIT      // FP: RUN records, VEC
   } state_e;
 
   // payload source of the response
   typedef enum logic [2:0] {
-    K_NONE, K_INFO, K_SEQ, K_CNT, K_READ, K_FLAGS
+    K_NONE, K_INFO, K_SEQ, K_CNT, K_READ, K_FLAGS, K_RUN
   } kind_e;
 
   // ---- check micro-program (S_CHECK) ----
@@ -196,7 +216,7 @@ module tatami_seq #(
   /* verilator lint_off UNUSEDSIGNAL */
   logic [8*NARGS-1:0] args_q, args_d;
   /* verilator lint_on UNUSEDSIGNAL */
-  logic [5:0]   ai_q, ai_d;
+  logic [AIW-1:0] ai_q, ai_d;
 
   // check ALU and micro-sequencer
   logic [4:0]  upc_q, upc_d;
@@ -219,6 +239,15 @@ module tatami_seq #(
   logic        u_half;                  // operand is 2 bytes (else 4)
   test_e       u_test;
   logic [7:0]  u_st;                    // status when the test fails
+
+  // FP, RUN: the command being executed is a record (run_q) or the frame;
+  // fb_data is the frame buffer's byte, or the record buffer's.
+  logic        run_q, run_last, rec_badp_q, rf_wait_q;
+  logic [7:0]  cur_code, fb_data;
+  logic [15:0] cur_len;
+  logic [2:0]  rf_cnt_q;
+  logic [3:0]  rf_hdr_bad;
+  logic [31:0] run_idx_q;
 
   // WRITE copy and READ stream
   logic [10:0]   idx_q, idx_d, wr_n;    // WRITE: frame buffer address; READ: bytes read
@@ -251,7 +280,7 @@ module tatami_seq #(
   logic [7:0]  init_idx;
   logic [1:0]  fl_trans;
 
-  assign wr_n     = frm_len_i[10:0] - 11'd4;
+  assign wr_n     = cur_len[10:0] - 11'd4;
   assign diff     = expected_q - frm_seq_i;
   assign diff_gt128 = diff[7] && (diff[6:0] != 7'd0);
   // S_INIT walks the cache with idx_q (0, 1, 2, ... after reset).
@@ -382,7 +411,7 @@ module tatami_seq #(
   always_comb begin
     alu_j = bj_q[1:0] - 2'd1;
     unique case (u_ysrc)
-      Y_FB:    alu_y = (!(u_half && alu_j[1]) && (u_op != U_DBL || mr_q[hcnt_q])) ? fb_rdata_i
+      Y_FB:    alu_y = (!(u_half && alu_j[1]) && (u_op != U_DBL || mr_q[hcnt_q])) ? fb_data
                                                                                 : 8'h00;
       Y_ONES:  alu_y = 8'hFF;
       Y_WRN:   alu_y = (alu_j == 2'd0) ? wr_n[7:0] : (alu_j == 2'd1) ? {5'b0, wr_n[10:8]} : 8'h00;
@@ -409,7 +438,7 @@ module tatami_seq #(
   logic [7:0] dt_a, dt_b, dt_c;
   logic [1:0] esh_a, esh_b, esh_c, p_esh;
   always_comb begin
-    len48 = FP && (frm_len_i == 16'd48);
+    len48 = FP && (cur_len == 16'd48) && (cur_code == `TATAMI_OP_GEMM);
     dt_a  = acc_q[15:8];
     dt_c  = acc_q[23:16];
     dt_b  = len48 ? acc_q[31:24] : acc_q[15:8];
@@ -498,6 +527,7 @@ module tatami_seq #(
         end
         K_READ: begin pl_valid_o_c = rdv_q; pl_data_o_c = rd_data_i[7:0]; end
         K_FLAGS: begin pl_valid_o_c = 1'b1; pl_data_o_c = {3'b0, flags_q}; end
+        K_RUN:   begin pl_valid_o_c = 1'b1; pl_data_o_c = run_idx_q[8*pidx_q[1:0] +: 8]; end
         default: ;
       endcase
     end
@@ -543,14 +573,14 @@ module tatami_seq #(
     x_clear_c  = 1'b0;
     x_kind_c   = K_NONE;
     x_len_c    = '0;
-    unique case (frm_code_i)
+    unique case (cur_code)
       `TATAMI_OP_HELLO, `TATAMI_OP_INFO, `TATAMI_OP_COUNTERS, `TATAMI_OP_CLEAR: begin
-        if (frm_len_i != 16'd0) begin
+        if (cur_len != 16'd0) begin
           x_status_c = 4'(`TATAMI_ST_BAD_LEN);
-        end else if (frm_code_i == `TATAMI_OP_COUNTERS) begin
+        end else if (cur_code == `TATAMI_OP_COUNTERS) begin
           x_len_c  = 7'd96;
           x_kind_c = K_CNT;
-        end else if (frm_code_i == `TATAMI_OP_CLEAR) begin
+        end else if (cur_code == `TATAMI_OP_CLEAR) begin
           x_clear_c = 1'b1;
         end else begin
           x_len_c  = 7'd20;
@@ -558,20 +588,20 @@ module tatami_seq #(
         end
       end
       `TATAMI_OP_WRITE: begin
-        if (frm_len_i < 16'd5) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        if (cur_len < 16'd5) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
         else x_args_c = 1'b1;
       end
       `TATAMI_OP_READ: begin
-        if (frm_len_i != 16'd6) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        if (cur_len != 16'd6) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
         else x_args_c = 1'b1;
       end
       `TATAMI_OP_GEMM: begin
-        if (frm_len_i != 16'd40 && !(FP && frm_len_i == 16'd48)) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        if (cur_len != 16'd40 && !(FP && cur_len == 16'd48)) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
         else x_args_c = 1'b1;
       end
       `TATAMI_OP_FLAGS: begin
         if (!FP)                     x_status_c = 4'(`TATAMI_ST_BAD_OPCODE);
-        else if (frm_len_i != 16'd0) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        else if (cur_len != 16'd0) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
         else begin
           x_len_c  = 7'd1;
           x_kind_c = K_FLAGS;
@@ -579,12 +609,24 @@ module tatami_seq #(
       end
       `TATAMI_OP_CLEAR_FLAGS: begin
         if (!FP)                     x_status_c = 4'(`TATAMI_ST_BAD_OPCODE);
-        else if (frm_len_i != 16'd1) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        else if (cur_len != 16'd1) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        else                         x_args_c = 1'b1;
+      end
+      `TATAMI_OP_VEC: begin
+        if (!FP || !VEC)              x_status_c = 4'(`TATAMI_ST_BAD_OPCODE);
+        else if (cur_len != 16'd72)  x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        else                         x_args_c = 1'b1;
+      end
+      `TATAMI_OP_RUN: begin
+        // only from the link (a record with RUN fails before it gets here)
+        if (!FP)                     x_status_c = 4'(`TATAMI_ST_BAD_OPCODE);
+        else if (cur_len < 16'd8 || cur_len > 16'd40 || cur_len[1:0] != 2'd0)
+                                     x_status_c = 4'(`TATAMI_ST_BAD_LEN);
         else                         x_args_c = 1'b1;
       end
       `TATAMI_OP_SEED: begin
         if (!FP)                     x_status_c = 4'(`TATAMI_ST_BAD_OPCODE);
-        else if (frm_len_i != 16'd4) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
+        else if (cur_len != 16'd4) x_status_c = 4'(`TATAMI_ST_BAD_LEN);
         else                         x_args_c = 1'b1;
       end
       default: x_status_c = 4'(`TATAMI_ST_BAD_OPCODE);
@@ -635,9 +677,18 @@ module tatami_seq #(
   logic [10:0] fb_raddr_o_c;
   logic [4:0]  flags_clr_c;
   logic        seed_we_c;
+  logic        run_start_c, run_next_c, run_stop_c, rec_load_c, rf_wait_c;
+  logic        v_chk_start_c, v_start_c;
   always_comb begin
     flags_clr_c  = '0;
     seed_we_c    = 1'b0;
+    run_start_c  = 1'b0;
+    run_next_c   = 1'b0;
+    run_stop_c   = 1'b0;
+    rec_load_c   = 1'b0;
+    rf_wait_c    = 1'b0;
+    v_chk_start_c = 1'b0;
+    v_start_c    = 1'b0;
     state_d      = state_q;
     kind_d       = kind_q;
     expected_d   = expected_q;
@@ -665,7 +716,7 @@ module tatami_seq #(
     rdw_d        = 1'b0;
     pidx_d       = pidx_q;
     frm_ack_o_c  = 1'b0;
-    fb_raddr_o_c = {5'b0, ai_q};
+    fb_raddr_o_c = 11'(ai_q);
     rd_en_o_c    = 1'b0;
     g_start_o_c  = 1'b0;
     inc_ok_c     = 1'b0;
@@ -733,24 +784,41 @@ module tatami_seq #(
       S_ARGS: begin
         for (int i = 0; i < NARGS; i++) begin
           // a 40-byte GEMM descriptor has no bytes 40.. (they read as 0)
-          if (ai_q == 6'(i + 1)) args_d[8*i +: 8] = (i >= 40 && !len48) ? 8'h00 : fb_rdata_i;
+          if (ai_q == AIW'(i + 1)) begin
+            args_d[8*i +: 8] = (i >= 40 && cur_code == `TATAMI_OP_GEMM && !len48) ? 8'h00 : fb_data;
+          end
         end
-        ai_d = ai_q + 6'd1;
-        if (FP && ai_q == 6'(NARGS) && frm_code_i == `TATAMI_OP_CLEAR_FLAGS) begin
+        ai_d = ai_q + 1'b1;
+        if (FP && ai_q == AIW'(NARGS) && cur_code == `TATAMI_OP_RUN) begin
+          // RUN's own checks; then the records
+          if (args_d[63:32] == 32'd0) begin
+            rsp_status_d = `TATAMI_ST_BAD_ARG;
+            state_d      = S_RESP;
+          end else if ({1'b0, args_d[31:0]} + {1'b0, args_d[63:32]} > 33'(SRAM_BYTES)) begin
+            rsp_status_d = `TATAMI_ST_ADDR_RANGE;
+            state_d      = S_RESP;
+          end else begin
+            run_start_c = 1'b1;
+            state_d     = S_RFETCH;
+          end
+        end else if (FP && ai_q == AIW'(NARGS) && cur_code == `TATAMI_OP_VEC) begin
+          v_chk_start_c = 1'b1;
+          state_d       = S_VCHK;
+        end else if (FP && ai_q == AIW'(NARGS) && cur_code == `TATAMI_OP_CLEAR_FLAGS) begin
           state_d = S_RESP;
           if (args_d[7:5] != 3'd0) rsp_status_d = `TATAMI_ST_BAD_ARG;
           else                     flags_clr_c  = args_d[4:0];
-        end else if (FP && ai_q == 6'(NARGS) && frm_code_i == `TATAMI_OP_SEED) begin
+        end else if (FP && ai_q == AIW'(NARGS) && cur_code == `TATAMI_OP_SEED) begin
           state_d   = S_RESP;
           seed_we_c = 1'b1;
-        end else if (ai_q == 6'(NARGS)) begin
+        end else if (ai_q == AIW'(NARGS)) begin
           state_d = S_CHECK;
           bj_d    = '0;
           pass_d  = '0;
           ovl_d   = '0;
           ovf_d   = 1'b0;
-          if (frm_code_i == `TATAMI_OP_WRITE)     upc_d = P_WRITE;
-          else if (frm_code_i == `TATAMI_OP_READ) upc_d = P_READ;
+          if (cur_code == `TATAMI_OP_WRITE)     upc_d = P_WRITE;
+          else if (cur_code == `TATAMI_OP_READ) upc_d = P_READ;
           else                                    upc_d = P_GEMM;
         end
       end
@@ -835,6 +903,49 @@ module tatami_seq #(
         end
       end
 
+      // FP, RUN: read the record (header and up to 92 payload bytes) with
+      // three W-byte reads, then decide its header and resolve parameters.
+      S_RFETCH: begin
+        if (rf_cnt_q < 3'(NRF)) begin
+          rd_en_o_c = 1'b1;              // read rf_cnt_q (data next clock)
+        end else if (rf_cnt_q == 3'(NRF + 1)) begin
+          if (rf_hdr_bad != 4'd0) begin
+            rsp_status_d = {4'b0, rf_hdr_bad};
+            state_d      = S_RESP;
+          end else begin
+            rec_load_c = 1'b1;
+            state_d    = S_RSUB;
+          end
+        end
+      end
+
+      // The record's opcode and length are in place (cur_code / cur_len):
+      // one clock for the x_* decisions, then as S_DISPATCH executes.
+      S_RSUB: begin
+        rf_wait_c = 1'b1;
+        if (rf_wait_q) begin
+          rsp_status_d = {4'b0, x_status_q};
+          rsp_len_d    = '0;
+          kind_d       = K_NONE;
+          ai_d         = '0;
+          state_d      = x_args_q ? S_ARGS : S_RESP;
+        end
+      end
+
+      // VEC: the unit checks the descriptor, then runs it.
+      S_VCHK: begin
+        if (v_chk_valid_i) begin
+          if (v_chk_status_i != 8'd0) begin
+            rsp_status_d = v_chk_status_i;
+            state_d      = S_RESP;
+          end else begin
+            v_start_c = 1'b1;
+            state_d   = S_VWAIT;
+          end
+        end
+      end
+      S_VWAIT: if (v_done_i) state_d = S_RESP;
+
       S_GSTART: begin
         g_start_o_c = 1'b1;
         state_d     = S_GWAIT;
@@ -853,7 +964,7 @@ module tatami_seq #(
       S_WRITE: begin
         fb_raddr_o_c = idx_q;
         if (wv_q) args_d[AW-1:0] = args_q[AW-1:0] + 1'b1;
-        if (idx_q != frm_len_i[10:0]) begin
+        if (idx_q != cur_len[10:0]) begin
           idx_d = idx_q + 11'd1;
           wv_d  = 1'b1;
         end else if (!wv_q) begin
@@ -861,8 +972,25 @@ module tatami_seq #(
         end
       end
 
+      // FP, RUN: a record has finished (its status in rsp_status): the next
+      // record, or the RUN frame's answer (the failing record's index, or
+      // the count). Nothing is sent for a record.
       S_RESP: begin
-        if (hdr_ready_i) begin
+        if (FP && run_q) begin
+          run_next_c = 1'b1;
+          kind_d     = K_RUN;
+          rsp_len_d  = 11'd4;
+          if (rsp_status_q != 4'd0) begin
+            // a parameter index not given: the record's address was made
+            // out of range; the spec's status is BAD_ARG (docs/protocol.md)
+            if (rec_badp_q && rsp_status_q == 4'(`TATAMI_ST_ADDR_RANGE)) rsp_status_d = `TATAMI_ST_BAD_ARG;
+            run_stop_c = 1'b1;
+          end else if (run_last) begin
+            run_stop_c = 1'b1;                // count = index + 1, below
+          end else begin
+            state_d = S_RFETCH;
+          end
+        end else if (hdr_ready_i) begin
           if (consume_q) begin
             cache_we   = 1'b1;
             expected_d = frm_seq_i + 8'd1;
@@ -922,7 +1050,9 @@ module tatami_seq #(
     rd_en_o    = rd_en_o_c;
     fb_raddr_o = fb_raddr_o_c;
   end
-  assign rd_addr_o = args_q[AW-1:0];     // the DMA address advances in place
+  logic [AW-1:0] rf_addr;
+  assign rd_addr_o = (FP && state_q == S_RFETCH) ? rf_addr     // RUN: record fetch
+                                                 : args_q[AW-1:0];  // the DMA address advances in place
 
   // ------------------------------------------------------------ counters
   // Counter i is cmem[i] (0 while clr_q[i]) plus a few flops of pending
@@ -1245,7 +1375,7 @@ module tatami_seq #(
 
   assign wr_en_o   = (state_q == S_WRITE) && wv_q;
   assign wr_addr_o = args_q[AW-1:0];
-  assign wr_data_o = {{(8*W-8){1'b0}}, fb_rdata_i};
+  assign wr_data_o = {{(8*W-8){1'b0}}, fb_data};
   assign wr_be_o   = {{(W-1){1'b0}}, 1'b1};
 
   assign g_a_o       = args_q[8*0 +: AW];
@@ -1261,9 +1391,143 @@ module tatami_seq #(
   assign g_trans_b_o = args_q[8*36 + 1];
   assign g_acc_o     = args_q[8*36 + 2];
 
-  // ------------------------------------------------------------ FP: types, flags, seed
+  // ------------------------------------------------------------ FP: types, flags, seed, RUN, VEC
   logic [4:0] flags_q;
+  if (FP && RD_LAT != 1) begin : g_bad_fp
+    tatami_seq_FP_needs_RD_LAT_1 u_fail ();   // no such module: stops elaboration
+  end
   if (FP) begin : g_fp
+    // ---- RUN: program state, the record fetch, parameters
+    logic [32:0]       run_pc_q, run_end_q, rec_next;
+    logic [8*32-1:0]   run_par_q;
+    logic [3:0]        run_np_q;
+    logic [7:0]        rec_code_q;
+    logic [15:0]       rec_len_q, rf_rlen;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [8*NRF*W-1:0] fbuf_q;       // bytes past the 72-byte payload are not needed
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic [8*72-1:0]   pbuf_q, pb_sub;
+    logic              pb_badp;
+    logic [7:0]        pb_byte_q;
+    logic [32:0]       rf_left;
+    logic              v_chk_start_q, v_start_q;
+
+    assign cur_code = run_q ? rec_code_q : frm_code_i;
+    assign cur_len  = run_q ? rec_len_q : frm_len_i;
+    assign fb_data  = run_q ? pb_byte_q : fb_rdata_i;
+    assign rf_addr  = AW'(run_pc_q[31:0] + 32'(W) * 32'(rf_cnt_q));
+    assign rec_next = run_pc_q + 33'd4 + 33'(rec_len_q);
+    assign run_last = (rec_next == run_end_q);
+
+    // the record's header (docs/protocol.md RUN; the order of the reference model)
+    always_comb begin
+      rf_left = run_end_q - run_pc_q;
+      rf_rlen = {fbuf_q[31:24], fbuf_q[23:16]};
+      if (rf_left < 33'd4 || 33'(rf_rlen) > rf_left - 33'd4) rf_hdr_bad = 4'(`TATAMI_ST_BAD_LEN);
+      else if (fbuf_q[7:0] != `TATAMI_OP_GEMM && fbuf_q[7:0] != `TATAMI_OP_VEC &&
+               fbuf_q[7:0] != `TATAMI_OP_CLEAR_FLAGS && fbuf_q[7:0] != `TATAMI_OP_SEED)
+        rf_hdr_bad = 4'(`TATAMI_ST_BAD_OPCODE);
+      else if (fbuf_q[15:8] != 8'd0) rf_hdr_bad = 4'(`TATAMI_ST_BAD_ARG);
+      else if (rf_rlen > 16'(`TATAMI_MAX_PAYLOAD)) rf_hdr_bad = 4'(`TATAMI_ST_BAD_LEN);
+      else rf_hdr_bad = 4'd0;
+    end
+
+    // parameter-relative address fields (bit 31) of the record's payload:
+    // GEMM a, b, c; VEC the used operand slots. An index not given becomes
+    // an address out of range and marks the record (BAD_ARG in S_RESP).
+    always_comb begin
+      logic [7:0] op;
+      logic [3:0] used;                 // VEC slots X, Y, Z, W
+      pb_sub  = fbuf_q[8*4 +: 8*72];
+      pb_badp = 1'b0;
+      op      = fbuf_q[8*4 +: 8];
+      unique case (op)
+        8'd1, 8'd2, 8'd3, 8'd5, 8'd7: used = 4'b0111;
+        8'd4, 8'd6, 8'd8, 8'd9:       used = 4'b0101;
+        8'd10:                        used = 4'b1111;
+        default:                      used = 4'b0000;
+      endcase
+      for (int f = 0; f < 7; f++) begin
+        int off;
+        /* verilator lint_off UNUSEDSIGNAL */
+        logic [31:0] v;                 // bits 30..27 are not looked at
+        /* verilator lint_on UNUSEDSIGNAL */
+        logic [32:0] sum;
+        logic sel;
+        off = (f < 3) ? 4 * f : 24 + 12 * (f - 3);
+        sel = (fbuf_q[7:0] == `TATAMI_OP_GEMM) ? (f < 3)
+            : (fbuf_q[7:0] == `TATAMI_OP_VEC) ? (f >= 3 && used[f - 3]) : 1'b0;
+        v   = pb_sub[8*off +: 32];
+        sum = {1'b0, run_par_q[32*v[26:24] +: 32]} + {9'b0, v[23:0]};
+        if (sel && v[31]) begin
+          if ({1'b0, v[26:24]} >= run_np_q) begin
+            pb_sub[8*off +: 32] = 32'hFFFFFFFF;
+            pb_badp = 1'b1;
+          end else begin
+            pb_sub[8*off +: 32] = sum[32] ? 32'hFFFFFFFF : sum[31:0];
+          end
+        end
+      end
+    end
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        run_q      <= 1'b0;
+        run_pc_q   <= '0;
+        run_end_q  <= '0;
+        run_par_q  <= '0;
+        run_np_q   <= '0;
+        run_idx_q  <= '0;
+        rec_code_q <= '0;
+        rec_len_q  <= '0;
+        rec_badp_q <= 1'b0;
+        rf_cnt_q   <= '0;
+        rf_wait_q  <= 1'b0;
+        fbuf_q     <= '0;
+        pbuf_q     <= '0;
+        pb_byte_q  <= '0;
+        v_chk_start_q <= 1'b0;
+        v_start_q  <= 1'b0;
+      end else begin
+        rf_wait_q     <= rf_wait_c;
+        v_chk_start_q <= v_chk_start_c;
+        v_start_q     <= v_start_c;
+        pb_byte_q     <= (fb_raddr_o < 11'd72) ? pbuf_q[8*fb_raddr_o[6:0] +: 8] : 8'h00;
+        if (run_start_c) begin
+          run_q     <= 1'b1;
+          run_pc_q  <= {1'b0, args_d[31:0]};
+          run_end_q <= {1'b0, args_d[31:0]} + {1'b0, args_d[63:32]};
+          run_par_q <= args_d[64 +: 8*32];
+          run_np_q  <= cur_len[5:2] - 4'd2;
+          run_idx_q <= '0;
+          rf_cnt_q  <= '0;
+        end
+        if (state_q == S_RFETCH && rf_cnt_q != 3'(NRF + 1)) begin
+          rf_cnt_q <= rf_cnt_q + 3'd1;
+          for (int i = 0; i < NRF; i++) begin
+            if (rf_cnt_q == 3'(i + 1)) fbuf_q[8*W*i +: 8*W] <= rd_data_i;
+          end
+        end
+        if (rec_load_c) begin
+          rec_code_q <= fbuf_q[7:0];
+          rec_len_q  <= rf_rlen;
+          pbuf_q     <= pb_sub;
+          rec_badp_q <= pb_badp;
+        end
+        if (run_next_c) begin
+          rf_cnt_q <= '0;
+          if (rsp_status_q == 4'd0) begin
+            run_idx_q <= run_idx_q + 32'd1;
+            run_pc_q  <= rec_next;
+          end
+        end
+        if (run_stop_c) run_q <= 1'b0;
+      end
+    end
+    assign v_desc_o      = args_q[8*72-1:0];
+    assign v_chk_start_o = v_chk_start_q;
+    assign v_start_o     = v_start_q;
+
     assign g_dtype_a_o = args_w[8*37 +: 3];
     assign g_dtype_c_o = args_w[8*38 +: 3];
     assign g_dtype_b_o = len48 ? args_w[8*39 +: 3] : args_w[8*37 +: 3];
@@ -1297,9 +1561,25 @@ module tatami_seq #(
     assign flags_q     = '0;
     assign seed_we_o   = 1'b0;
     assign seed_o      = '0;
+    assign cur_code    = frm_code_i;
+    assign cur_len     = frm_len_i;
+    assign fb_data     = fb_rdata_i;
+    assign rf_addr     = '0;
+    assign run_q       = 1'b0;
+    assign run_last    = 1'b0;
+    assign rec_badp_q  = 1'b0;
+    assign rf_wait_q   = 1'b0;
+    assign rf_cnt_q    = '0;
+    assign rf_hdr_bad  = '0;
+    assign run_idx_q   = '0;
+    assign v_desc_o    = '0;
+    assign v_chk_start_o = 1'b0;
+    assign v_start_o   = 1'b0;
     /* verilator lint_off UNUSEDSIGNAL */
     logic unused_fp;
-    assign unused_fp = (^ev_flags_i) ^ (^flags_clr_c) ^ seed_we_c;
+    assign unused_fp = (^ev_flags_i) ^ (^flags_clr_c) ^ seed_we_c ^ run_start_c ^ run_next_c
+                     ^ run_stop_c ^ rec_load_c ^ rf_wait_c ^ v_chk_start_c ^ v_start_c
+                     ^ v_chk_valid_i ^ (^v_chk_status_i) ^ v_done_i;
     /* verilator lint_on UNUSEDSIGNAL */
   end
 

@@ -152,6 +152,15 @@ module tatami_tile #(
   logic [4:0]     ev_flags;
   logic           seed_we;
   logic [31:0]    seed;
+  // the vector unit (FP)
+  logic [8*72-1:0] v_desc;
+  logic           v_chk_start, v_chk_valid, v_start, v_done, v_busy;
+  logic [7:0]     v_chk_status;
+  logic [4:0]     v_flags;
+  logic           v_ra_en, v_rb_en, v_rc_en, v_w_en;
+  logic [AW-1:0]  v_ra_addr, v_rb_addr, v_rc_addr, v_w_addr;
+  logic [8*W-1:0] v_w_data;
+  logic [W-1:0]   v_w_be;
 
   // The floating-point ports exist on tatami_gemm only (FP = 1 there); the
   // shared port list is a macro.
@@ -197,7 +206,7 @@ module tatami_tile #(
   tatami_seq #(
     .R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .PROFILE(PROFILE),
     .TILE_X(TILE_X), .TILE_Y(TILE_Y), .CREDITS(CREDITS), .CNT_W(CNT_W),
-    .CLOCK_HZ(CLOCK_HZ), .MW(MW), .RD_LAT(RD_LAT), .FP(FP)
+    .CLOCK_HZ(CLOCK_HZ), .MW(MW), .RD_LAT(RD_LAT), .FP(FP), .VEC(FP)
   ) u_seq (
     .clk_i, .rst_ni,
     .frm_valid_i(frm_valid), .frm_addr_i(frm_addr), .frm_seq_i(frm_seq),
@@ -215,7 +224,9 @@ module tatami_tile #(
     .g_dtype_a_o(g_dt_a), .g_dtype_b_o(g_dt_b), .g_dtype_c_o(g_dt_c),
     .g_bias_a_o(g_bias_a), .g_bias_b_o(g_bias_b), .g_bias_c_o(g_bias_c),
     .g_done_i(g_done),
-    .ev_flags_i(ev_flags), .seed_we_o(seed_we), .seed_o(seed),
+    .ev_flags_i(ev_flags | v_flags), .seed_we_o(seed_we), .seed_o(seed),
+    .v_desc_o(v_desc), .v_chk_start_o(v_chk_start), .v_chk_valid_i(v_chk_valid),
+    .v_chk_status_i(v_chk_status), .v_start_o(v_start), .v_done_i(v_done),
     .ev_busy_i(ev_busy), .ev_macs_i(ev_macs),
     .ev_stall_operand_i(ev_stall_operand), .ev_stall_drain_i(ev_stall_drain),
     .ev_stall_tx_i(tx_valid_o && !tx_ready_i),
@@ -224,9 +235,15 @@ module tatami_tile #(
     .busy_o(busy_o), .error_o(error_o), .idle_o(seq_idle)
   );
 
-  // SRAM port ownership: the engine while busy, the sequencer otherwise.
+  // SRAM port ownership: the engine or the vector unit while busy, the
+  // sequencer otherwise.
   always_comb begin
-    if (g_busy) begin
+    if (v_busy) begin
+      ra_en = v_ra_en; ra_addr = v_ra_addr;
+      rb_en = v_rb_en; rb_addr = v_rb_addr;
+      rc_en = v_rc_en; rc_addr = v_rc_addr;
+      w_en  = v_w_en;  w_addr  = v_w_addr; w_data = v_w_data; w_be = v_w_be;
+    end else if (g_busy) begin
       ra_en = g_ra_en; ra_addr = g_ra_addr;
       rb_en = g_rb_en; rb_addr = g_rb_addr;
       rc_en = g_rc_en; rc_addr = g_rc_addr;
@@ -241,28 +258,58 @@ module tatami_tile #(
 
   // The random source of stochastic rounding (docs/numerics.md 6.3); the
   // vector unit will draw from it. Only its seed register exists without FP.
-  if (FP) begin : g_rng
-    logic [16*W/2-1:0] rnd;
-    logic [31:0]       rng_state;
-    tatami_rng #(.L(W / 2)) u_rng (
+  // The vector unit draws from it (W/2 lanes); it owns the SRAM ports while
+  // busy, like the engine.
+  if (FP) begin : g_vec
+    localparam int RL = W / 2;
+    logic [16*RL-1:0]        rnd;
+    logic [31:0]             rng_state;
+    logic [$clog2(RL+1)-1:0] take;
+    tatami_rng #(.L(RL)) u_rng (
       .clk_i, .rst_ni,
       .seed_we_i (seed_we),
       .seed_i    (seed),
-      .take_i    ('0),
+      .take_i    (take),
       .rnd_o     (rnd),
       .state_o   (rng_state)
     );
+    tatami_vec #(.SRAM_BYTES(SRAM_BYTES), .W(W), .RL(RL)) u_vec (
+      .clk_i, .rst_ni,
+      .desc_i       (v_desc),
+      .chk_status_o (v_chk_status),
+      .chk_valid_o  (v_chk_valid),
+      .chk_start_i  (v_chk_start),
+      .start_i      (v_start),
+      .busy_o       (v_busy),
+      .done_o       (v_done),
+      .ra_en_o(v_ra_en), .ra_addr_o(v_ra_addr), .ra_data_i(ra_data),
+      .rb_en_o(v_rb_en), .rb_addr_o(v_rb_addr), .rb_data_i(rb_data),
+      .rc_en_o(v_rc_en), .rc_addr_o(v_rc_addr), .rc_data_i(rc_data),
+      .w_en_o(v_w_en), .w_addr_o(v_w_addr), .w_data_o(v_w_data), .w_be_o(v_w_be),
+      .rng_take_o   (take),
+      .rng_rnd_i    (rnd),
+      .ev_flags_o   (v_flags)
+    );
     /* verilator lint_off UNUSEDSIGNAL */
     logic unused_rng;
-    assign unused_rng = (^rnd) ^ (^rng_state);
+    assign unused_rng = ^rng_state;
     /* verilator lint_on UNUSEDSIGNAL */
-  end else begin : g_no_rng
+  end else begin : g_no_vec
+    assign v_chk_valid  = 1'b0;
+    assign v_chk_status = '0;
+    assign v_busy       = 1'b0;
+    assign v_done       = 1'b0;
+    assign v_flags      = '0;
+    assign v_ra_en = 1'b0; assign v_ra_addr = '0;
+    assign v_rb_en = 1'b0; assign v_rb_addr = '0;
+    assign v_rc_en = 1'b0; assign v_rc_addr = '0;
+    assign v_w_en  = 1'b0; assign v_w_addr  = '0; assign v_w_data = '0; assign v_w_be = '0;
     /* verilator lint_off UNUSEDSIGNAL */
     logic unused_seed;
-    assign unused_seed = seed_we ^ (^seed);
+    assign unused_seed = seed_we ^ (^seed) ^ (^v_desc) ^ v_chk_start ^ v_start;
     /* verilator lint_on UNUSEDSIGNAL */
   end
 
   // Idle: nothing buffered, no partial frame, nothing executing or to send.
-  assign idle_o = rxf_empty && rx_hunting && !frm_valid && seq_idle && !g_busy && tx_idle;
+  assign idle_o = rxf_empty && rx_hunting && !frm_valid && seq_idle && !g_busy && !v_busy && tx_idle;
 endmodule
