@@ -5,10 +5,12 @@
 //
 // PORT CONTRACT (fixed; the tile's sequencer is written against it):
 //  * desc_i: the 72-byte VEC payload, byte i at [8i +: 8], stable from the
-//    check until done_o. Address fields are plain SRAM byte addresses (a
-//    program's parameter-relative addresses are resolved by the sequencer,
-//    which also answers BAD_ARG for a missing parameter and ADDR_RANGE for a
-//    sum above 2^32 - 1 itself).
+//    check until done_o. Address fields are plain SRAM byte addresses: inside
+//    RUN the sequencer substitutes the resolved ones (a sum above 2^32 - 1 as
+//    0xFFFFFFFF: the unit then answers ADDR_RANGE in its place in the order),
+//    and a missing parameter of a used slot (ADD SUB MUL BIAS RELU_BWD: X Y
+//    Z; SCALE RELU ROWSUM CONVERT: X Z; SGD: X Y Z W; other ops: none) is
+//    BAD_ARG unless chk_status_o is BAD_DTYPE.
 //  * chk_status_o: the status of checks 2..5 for desc_i (0 OK, 0x08
 //    BAD_DTYPE, 0x09 BAD_ARG, 0x07 ADDR_RANGE, 0x0A OVERLAP; first failing
 //    check wins). COMBINATIONAL: chk_valid_o is always 1 and chk_start_i is
