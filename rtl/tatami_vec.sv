@@ -5,10 +5,12 @@
 //
 // PORT CONTRACT (fixed; the tile's sequencer is written against it):
 //  * desc_i: the 72-byte VEC payload, byte i at [8i +: 8], stable from the
-//    check until done_o. Address fields are plain SRAM byte addresses (a
-//    program's parameter-relative addresses are resolved by the sequencer,
-//    which also answers BAD_ARG for a missing parameter and ADDR_RANGE for a
-//    sum above 2^32 - 1 itself).
+//    check until done_o. Address fields are plain SRAM byte addresses: inside
+//    RUN the sequencer substitutes the resolved ones (a sum above 2^32 - 1 as
+//    0xFFFFFFFF: the unit then answers ADDR_RANGE in its place in the order),
+//    and a missing parameter of a used slot (ADD SUB MUL BIAS RELU_BWD: X Y
+//    Z; SCALE RELU ROWSUM CONVERT: X Z; SGD: X Y Z W; other ops: none) is
+//    BAD_ARG unless chk_status_o is BAD_DTYPE.
 //  * chk_status_o: the status of checks 2..5 for desc_i (0 OK, 0x08
 //    BAD_DTYPE, 0x09 BAD_ARG, 0x07 ADDR_RANGE, 0x0A OVERLAP; first failing
 //    check wins). COMBINATIONAL: chk_valid_o is always 1 and chk_start_i is
@@ -24,7 +26,7 @@
 //    lies inside the checked tensors.
 //  * rng_take_o / rng_rnd_i: a tatami_rng #(.L(RL)) used by nothing else;
 //    rnd lane l is draw n + l, take = t advances the generator by t draws.
-//    Needs L <= RL.
+//    Lanes beyond RL are not built (min(L, RL, W) lanes).
 //  * ev_flags_o: {X, U, O, D, I} raised by the elements handled in the
 //    previous cycle (elements inside the tensors only); the OR over busy_o
 //    is the command's contribution to the sticky flags.
@@ -84,10 +86,11 @@ module tatami_vec #(
   input  logic [16*RL-1:0]  rng_rnd_i,
   output logic [4:0]        ev_flags_o
 );
-  localparam int LW  = $clog2(L + 1);          // chunk element counts 0..L
-  localparam int P32 = (L < W / 4) ? L : W / 4; // lanes that fit a W-byte window: 4-byte elements
-  localparam int P16 = (L < W / 2) ? L : W / 2; //   2-byte elements
-  localparam int P8  = (L < W) ? L : W;         //   1-byte elements (also the lane limit)
+  localparam int LE  = (L < RL) ? L : RL;      // lanes: L, at most one draw per lane and clock
+  localparam int LW  = $clog2(LE + 1);         // chunk element counts 0..LE
+  localparam int P32 = (LE < W / 4) ? LE : W / 4; // lanes that fit a W-byte window: 4-byte elements
+  localparam int P16 = (LE < W / 2) ? LE : W / 2; //   2-byte elements
+  localparam int P8  = (LE < W) ? LE : W;         //   1-byte elements (also the lane limit)
   localparam int NL  = P8;                      // lanes actually built
   localparam int SL  = P32;                     // lanes with the SGD units (Y, Z are FP32)
 
@@ -252,8 +255,8 @@ module tatami_vec #(
       cfg_rstr[AW*k +: AW] = d_row[k] ? '0 : AW'(d_ld[32*k +: 32] << dt_lg(d_dt[8*k +: 8]));
       if (d_used[k] && dt_lg(d_dt[8*k +: 8]) > cfg_lgmax) cfg_lgmax = dt_lg(d_dt[8*k +: 8]);
     end
-    if ((W >> cfg_lgmax) < L) cfg_cw = LW'(W >> cfg_lgmax);
-    else                      cfg_cw = LW'(L);
+    if ((W >> cfg_lgmax) < NL) cfg_cw = LW'(W >> cfg_lgmax);
+    else                       cfg_cw = LW'(NL);
     cfg_oslot = (d_op == 8'd10) ? 2'd3 : 2'd2;
   end
 
@@ -626,9 +629,11 @@ module tatami_vec #(
   end
 
   // Unused: chk_start_i (combinational checks), the generator lanes >= L,
-  // descriptor bits beyond the latched widths (checked by 3 and 4).
+  // descriptor bits beyond the latched widths (checked by 3 and 4), read
+  // data beyond the lanes (fewer lanes than W bytes).
   /* verilator lint_off UNUSEDSIGNAL */
   logic unused;
-  assign unused = chk_start_i ^ (^rng_rnd_i) ^ (^d_addr) ^ (^d_dt) ^ (^d_bias) ^ (^d_m) ^ (^d_n);
+  assign unused = chk_start_i ^ (^rng_rnd_i) ^ (^d_addr) ^ (^d_dt) ^ (^d_bias) ^ (^d_m) ^ (^d_n) ^
+                  (^ra_data_i) ^ (^rb_data_i) ^ (^rc_data_i);
   /* verilator lint_on UNUSEDSIGNAL */
 endmodule

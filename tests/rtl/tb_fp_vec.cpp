@@ -382,12 +382,20 @@ static bool run_rtl(const Desc& d, RunRes& r) {
   tick();
   top->start_i = 0;
   uint64_t limit = 1000 + 4ull * d.m * d.n;
+  bool wrote_last = false;   // the unit wrote in the previous cycle
   while (true) {
     if (!top->busy_o) { printf("FAIL: %s: busy_o low before done_o\n", str(d).c_str()); return false; }
     r.cycles++;
     r.flags |= top->ev_flags_o;
     r.takes += top->ev_take_o;
-    if (top->done_o) break;
+    if (top->done_o) {
+      if (!wrote_last || top->ev_w_en_o) {
+        printf("FAIL: %s: done_o is not the cycle after the last write\n", str(d).c_str());
+        return false;
+      }
+      break;
+    }
+    wrote_last = top->ev_w_en_o;
     tick();
     if (r.cycles > limit) { printf("FAIL: %s: no done_o after %lu cycles\n", str(d).c_str(), r.cycles); return false; }
   }
@@ -679,7 +687,7 @@ int main(int argc, char** argv) {
   host_write(0, mem.data(), BYTES);
   if (top->rng_state_o != TATAMI_NUM_RNG_SEED0) { printf("FAIL: generator state after reset\n"); return 1; }
 
-  if (!check_tests(30000 * scale)) return 1;
+  if (!check_tests(60000 * scale)) return 1;
 
   // Every op x every dtype combination of its used operands x RNE/SR.
   int per_op[11] = {};
@@ -704,7 +712,7 @@ int main(int argc, char** argv) {
     }
   }
   // More random commands: any op and dtypes, more aliasing.
-  int nrand = only ? 0 : 300 * scale;
+  int nrand = only ? 0 : 1500 * scale;
   for (int t = 0; t < nrand; t++) {
     int op = 1 + (int)g.below(10);
     int dts[4];

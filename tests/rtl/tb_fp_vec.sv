@@ -5,6 +5,7 @@
 module tb_fp_vec #(
   parameter int SRAM_BYTES = 1 << 20,
   parameter int W          = 32,
+  parameter int L          = W / 2,    // the unit's lanes (-GL=8 for a variant build)
   parameter int RL         = W / 2,
   localparam int AW        = $clog2(SRAM_BYTES),
   localparam int TW        = $clog2(RL + 1)
@@ -39,7 +40,7 @@ module tb_fp_vec #(
   logic [TW-1:0]  take;
   logic [16*RL-1:0] rnd;
 
-  tatami_vec #(.SRAM_BYTES(SRAM_BYTES), .W(W), .RL(RL)) u_vec (
+  tatami_vec #(.SRAM_BYTES(SRAM_BYTES), .W(W), .L(L), .RL(RL)) u_vec (
     .clk_i, .rst_ni, .desc_i, .chk_status_o, .chk_valid_o, .chk_start_i, .start_i, .busy_o, .done_o,
     .ra_en_o(ra_en), .ra_addr_o(ra_addr), .ra_data_i(ra_data),
     .rb_en_o(rb_en), .rb_addr_o(rb_addr), .rb_data_i(rb_data),
