@@ -16,6 +16,9 @@
 // (a denormal or zero result) the significand is shifted right by 1 - e more;
 // from 24 places on only the sticky remains (K = 0, F = 0), so the shift is
 // clamped there.
+// Not traced inside (FST traces stay small and the sim build quick); the
+// ports are traced where the module is instantiated.
+/* verilator tracing_off */
 module tatami_fp_narrow (
   input  logic [31:0] x_i,
   input  logic [2:0]  dtype_i,

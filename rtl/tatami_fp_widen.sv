@@ -8,6 +8,9 @@
 // Every CFloat8 value of every bias is an FP32 normal or a signed zero
 // (exponents -65..31), so the result never needs a range check; a CFloat8
 // denormal m * 2^(1-b-M) is normalised by the position of its leading 1.
+// Not traced inside (FST traces stay small and the sim build quick); the
+// ports are traced where the module is instantiated.
+/* verilator tracing_off */
 module tatami_fp_widen (
   input  logic [31:0] code_i,
   input  logic [2:0]  dtype_i,

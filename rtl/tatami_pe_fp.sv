@@ -11,6 +11,11 @@
 // a and b lanes are both inside M x N (a_in, b_in travel with the operands;
 // padding lanes carry zeros, and 0 x Inf there must not raise I).
 // Operands: CFloat8 arrives already widened to BF16 (exact) at the array edge.
+// The multiply and the add are the functions of tatami_fp_mul / tatami_fp_add
+// (tatami_fp_funcs.svh), called only on a valid operand of a floating-point
+// GEMM: the Verilator model then spends no time on idle PEs (a BF16 product
+// through the full FP32 multiply equals tatami_fp_mul with MB = 8; an FPGA
+// build of this PE would want the MB = 8 module instead, for area).
 module tatami_pe_fp (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -39,21 +44,18 @@ module tatami_pe_fp (
   logic [4:0]  mul_flags, add_flags;
   logic        fresh_q, acc_en, res_en;
 
-  tatami_fp_mul #(.MB(8)) u_mul (
-    .a_i     ({a_i, 16'h0000}),
-    .b_i     ({b_i, 16'h0000}),
-    .y_o     (fprod),
-    .flags_o (mul_flags)
-  );
-  tatami_fp_add u_add (
-    .a_i     (acc_q),
-    .b_i     (fprod),
-    .sub_i   (1'b0),
-    .y_o     (fsum),
-    .flags_o (add_flags)
-  );
+`include "tatami_fp_funcs.svh"
+  logic [36:0] mres, ares;
 
   always_comb begin
+    mres = '0;
+    ares = '0;
+    if (fp_i && a_valid_i) begin
+      mres = tatami_fp_mul_f({a_i, 16'h0000}, {b_i, 16'h0000});
+      if (!fresh_q) ares = tatami_fp_add_f(acc_q, mres[31:0], 1'b0);
+    end
+    {mul_flags, fprod} = mres;
+    {add_flags, fsum}  = ares;
     isum   = (fresh_q ? 32'd0 : acc_q) + {{16{prod_i[15]}}, prod_i};
     sum    = !fp_i ? isum : (fresh_q ? fprod : fsum);
     acc_en = en_i && a_valid_i;

@@ -1368,7 +1368,7 @@ module tatami_seq #(
   end
 
   // ------------------------------------------------------------ outputs
-  assign hdr_valid_o  = (state_q == S_RESP);
+  assign hdr_valid_o  = (state_q == S_RESP) && !run_q;   // a RUN record answers nobody
   assign hdr_seq_o    = frm_seq_i;
   assign hdr_status_o = {4'b0, rsp_status_q};
   assign hdr_len_o    = rsp_len_q;

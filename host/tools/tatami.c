@@ -2,7 +2,7 @@
  *   tatami [-d URI] info
  *   tatami [-d URI] selftest [--count N] [--seed S]
  *   tatami [-d URI] gemm M N K [--trans-a] [--trans-b] [--accumulate] [--check] [--seed S]
- *   tatami [-d URI] bench [--json] [--repeat N]
+ *   tatami [-d URI] bench [--json] [--repeat N] [--dtype int8|bf16|cf8]
  *   tatami [-d URI] train [options]   (examples/train.c: tatami_train_main)
  * -d may come before or after the command. Results are checked against the
  * ref: device (the reference model) and against a plain loop written here,
@@ -306,8 +306,10 @@ static const char *const usage_gemm =
     "B K x N as op() sees them, and print the device's cycle counters. --check verifies C\n"
     "against the reference model and a plain loop.\n";
 static const char *const usage_bench =
-    "usage: tatami [-d URI] bench [--json] [--repeat N] [--link-bytes N]\n"
+    "usage: tatami [-d URI] bench [--json] [--repeat N] [--link-bytes N] [--dtype T]\n"
     "GEMM benchmark with operands resident in SRAM: 16^3, 64^3, 256^3 and 1024x16x64\n"
+    "(--dtype int8, the default; bf16 or cf8: BF16 / CFloat8 1-4-3 operands, FP32 C,\n"
+    "the cycle columns only)\n"
     "(M x N x K). Per case: cycles of the GEMM (the tile's last_gemm_cycles), busy cycles,\n"
     "MACs, utilization = macs / (cycles x R x C), simulated cycles per wall-clock second,\n"
     "and the cycles of the whole job (upload A and B, GEMM, read C back).\n"
@@ -632,8 +634,85 @@ static int bench_link(tatami_device *dev, const char *uri, const tatami_info *in
   return status;
 }
 
+/* bench --dtype bf16|cf8: the float GEMM's cycles and utilization (FP32 C;
+ * operands random codes, resident in SRAM). */
+static int bench_float(const char *uri, tatami_dtype dt, uint64_t repeat, int json) {
+  static const uint32_t cases[][3] = {{16, 16, 16}, {64, 64, 64}, {256, 256, 256}, {1024, 16, 64}};
+  const char *name = dt == TATAMI_BF16 ? "bf16" : "cf8";
+  tatami_device *dev;
+  if (open_dev(uri, &dev)) return 1;
+  tatami_info in;
+  tatami_get_info(dev, &in);
+  if (!json)
+    printf("bench %s on %s (%s, %ux%u array), %" PRIu64 " repeat(s)\n%-14s %12s %12s %12s %8s\n",
+           name, uri, in.backend, in.rows, in.cols, repeat, "M x N x K", "cycles", "busy", "macs",
+           "util");
+  int status = 0;
+  uint64_t rng = 777;
+  for (size_t ci = 0; ci < sizeof cases / sizeof cases[0] && status == 0; ci++) {
+    uint32_t m = cases[ci][0], n = cases[ci][1], k = cases[ci][2];
+    tatami_tensor ta, tb, tc;
+    int rc = tatami_tensor_create(dev, dt, m, k, &ta);
+    if (!rc) rc = tatami_tensor_create(dev, dt, k, n, &tb);
+    if (!rc) rc = tatami_tensor_create(dev, TATAMI_FP32, m, n, &tc);
+    if (rc) {
+      status = fail(dev, "bench: allocating the operands", rc);
+      break;
+    }
+    ta.bias = tb.bias = 7;
+    size_t bytes = (size_t)(m > n ? m : n) * k * tatami_dtype_size(dt);
+    uint8_t *buf = malloc(bytes);
+    if (!buf) {
+      status = 1;
+      break;
+    }
+    for (size_t i = 0; i < bytes; i++) {
+      rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+      buf[i] = (uint8_t)(rng >> 56);
+      /* BF16: keep the exponent ordinary (no NaN/Inf codes) */
+      if (dt == TATAMI_BF16 && (i & 1)) buf[i] = (uint8_t)((buf[i] & 0x80) | 0x3C | (buf[i] & 1));
+    }
+    tatami_counters cn = {0};
+    if ((rc = tatami_tensor_upload(&ta, buf)) || (rc = tatami_tensor_upload(&tb, buf)))
+      status = fail(dev, "bench: uploading", rc);
+    for (uint64_t r = 0; r < repeat && status == 0; r++) {
+      if ((rc = tatami_clear_counters(dev)) || (rc = tatami_gemm(dev, &ta, &tb, &tc, 0)) ||
+          (rc = tatami_sync(dev)) || (rc = tatami_get_counters(dev, &cn)))
+        status = fail(dev, "bench gemm", rc);
+    }
+    free(buf);
+    if (status == 0) {
+      double util = cn.last_gemm_cycles
+                        ? (double)cn.macs / ((double)cn.last_gemm_cycles * in.rows * in.cols) : 0;
+      if (json) {
+        printf("{\"op\":\"gemm\",\"dtype\":\"%s\",\"m\":%u,\"n\":%u,\"k\":%u,\"cycles\":%" PRIu64
+               ",\"busy_cycles\":%" PRIu64 ",\"macs\":%" PRIu64 ",\"utilization\":", name, m, n, k,
+               cn.last_gemm_cycles, cn.busy_cycles, cn.macs);
+        if (cn.last_gemm_cycles) printf("%.9f", util);
+        else printf("null");
+        printf(",\"device\":");
+        json_string(uri);
+        printf("}\n");
+      } else {
+        char shape[32], us[16] = "n/a";
+        snprintf(shape, sizeof shape, "%ux%ux%u", m, n, k);
+        if (cn.last_gemm_cycles) snprintf(us, sizeof us, "%.2f%%", 100 * util);
+        printf("%-14s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 " %8s\n", shape, cn.last_gemm_cycles,
+               cn.busy_cycles, cn.macs, us);
+      }
+      fflush(stdout);
+    }
+    tatami_tensor_destroy(&ta);
+    tatami_tensor_destroy(&tb);
+    tatami_tensor_destroy(&tc);
+  }
+  tatami_close(dev);
+  return status;
+}
+
 static int cmd_bench(const char *uri, int argc, char **argv) {
   int json = 0;
+  tatami_dtype dt = TATAMI_INT8;
   uint64_t repeat = 3, link_bytes = 65536;
   for (int i = 0; i < argc; i++) {
     if (!strcmp(argv[i], "--json")) json = 1;
@@ -642,8 +721,15 @@ static int cmd_bench(const char *uri, int argc, char **argv) {
     else if (!strcmp(argv[i], "--link-bytes"))
       link_bytes = need_u64("bench", "--link-bytes", value_of("bench", argc, argv, &i), 1,
                             1u << 30);
-    else die_usage("bench", "unexpected argument '%s'", argv[i]);
+    else if (!strcmp(argv[i], "--dtype")) {
+      const char *v = value_of("bench", argc, argv, &i);
+      if (!strcmp(v, "int8")) dt = TATAMI_INT8;
+      else if (!strcmp(v, "bf16")) dt = TATAMI_BF16;
+      else if (!strcmp(v, "cf8")) dt = TATAMI_CF8_143;
+      else die_usage("bench", "--dtype: int8, bf16 or cf8, not '%s'", v);
+    } else die_usage("bench", "unexpected argument '%s'", argv[i]);
   }
+  if (dt != TATAMI_INT8) return bench_float(uri, dt, repeat, json);
   static const uint32_t cases[][3] = {{16, 16, 16}, {64, 64, 64}, {256, 256, 256}, {1024, 16, 64}};
   tatami_device *dev;
   if (open_dev(uri, &dev)) return 1;
