@@ -1,5 +1,6 @@
 /* Verilator side of the simulator speed comparison: replays the same hex
- * byte stream as icarus_tb.sv through tatami_sim (sim profile, fast link),
+ * byte stream as icarus_tb.sv through tatami_sim (the tiny profile, as
+ * icarus_tb.sv instantiates it; another profile as the third argument),
  * with the same stop rule (everything sent, tile idle for 64 cycles), and
  * prints the simulated cycles and wall-clock seconds. With a second
  * argument it also writes the tile's response bytes there (hex), so the two
@@ -11,8 +12,8 @@
 #include <time.h>
 
 int main(int argc, char **argv) {
-  if (argc != 2 && argc != 3) {
-    fprintf(stderr, "usage: %s STREAM.hex [RESPONSES.hex]\n", argv[0]);
+  if (argc < 2 || argc > 4) {
+    fprintf(stderr, "usage: %s STREAM.hex [RESPONSES.hex [PROFILE]]\n", argv[0]);
     return 2;
   }
   FILE *f = fopen(argv[1], "r");
@@ -28,7 +29,7 @@ int main(int argc, char **argv) {
     if (buf) buf[n++] = (uint8_t)v;
   }
   fclose(f);
-  tatami_sim *s = tatami_sim_create("sim");
+  tatami_sim *s = tatami_sim_create(argc == 4 ? argv[3] : "tiny");
   if (!buf || !s) {
     fprintf(stderr, "out of memory or no sim profile\n");
     return 1;
@@ -36,8 +37,8 @@ int main(int argc, char **argv) {
   struct timespec t0, t1;
   uint64_t c0 = tatami_sim_cycles(s), quiet = 0, out = 0;
   uint8_t sink[256];
-  FILE *out_f = argc == 3 ? fopen(argv[2], "w") : NULL;  /* response bytes, hex */
-  if (argc == 3 && !out_f) {
+  FILE *out_f = argc >= 3 ? fopen(argv[2], "w") : NULL;  /* response bytes, hex */
+  if (argc >= 3 && !out_f) {
     perror(argv[2]);
     return 1;
   }

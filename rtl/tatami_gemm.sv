@@ -413,8 +413,7 @@ module tatami_gemm #(
   // (widened) with accumulate, convert to dtype_c (RNE), pack.
   logic [4:0] drain_flags;
   if (FP) begin : g_fp_drain
-    logic [31:0] val_d [NV];
-    logic [31:0] val_q [NV];
+    logic [32*NV-1:0] val_d, val_q;
     logic [31:0] old_w [NV];
     logic [31:0] sum_w [NV];
     logic [15:0] nar_w [NV];
@@ -425,9 +424,9 @@ module tatami_gemm #(
 
     always_comb begin
       for (int v = 0; v < NV; v++) begin
-        val_d[v] = '0;
+        val_d[32*v +: 32] = '0;
         for (int e = 0; e < C; e++) begin
-          if (32'(e) == (32'(cur_ch) << (WSH - 32'(csh_q))) + 32'(v)) val_d[v] = row_data[32*e +: 32];
+          if (32'(e) == (32'(cur_ch) << (WSH - 32'(csh_q))) + 32'(v)) val_d[32*v +: 32] = row_data[32*e +: 32];
         end
       end
     end
@@ -446,9 +445,9 @@ module tatami_gemm #(
         endcase
       end
       tatami_fp_widen u_old (.code_i(code), .dtype_i(dt_c_q), .bias_i(bias_c_q), .fp32_o(old_w[v]));
-      tatami_fp_add u_acc (.a_i(old_w[v]), .b_i(val_q[v]), .sub_i(1'b0), .y_o(fsum),
+      tatami_fp_add u_acc (.a_i(old_w[v]), .b_i(val_q[32*v +: 32]), .sub_i(1'b0), .y_o(fsum),
                            .flags_o(add_f[v]));
-      assign sum_w[v] = acc_q ? fsum : val_q[v];
+      assign sum_w[v] = acc_q ? fsum : val_q[32*v +: 32];
       tatami_fp_narrow u_cvt (.x_i(sum_w[v]), .dtype_i(dt_c_q), .bias_i(bias_c_q), .sr_i(1'b0),
                               .rnd_i(16'h0000), .code_o(nar_w[v]), .flags_o(nar_f[v]));
     end

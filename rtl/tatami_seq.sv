@@ -928,7 +928,8 @@ module tatami_seq #(
           rsp_len_d    = '0;
           kind_d       = K_NONE;
           ai_d         = '0;
-          state_d      = x_args_q ? S_ARGS : S_RESP;
+          if (x_args_q) state_d = S_ARGS;
+          else          state_d = S_RESP;
         end
       end
 
