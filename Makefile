@@ -56,7 +56,9 @@ all: deps $(TATAMI_CLI) $(LIBTATAMI_A) $(LIBTATAMI_SO)
 demo: all
 	@echo "== tatami demo: one int8 GEMM on the simulated tile, checked against the reference =="
 	$(TATAMI_CLI) info -d sim:
-	$(TATAMI_CLI) gemm 256 256 256 --check -d sim:
+	$(TATAMI_CLI) gemm 64 64 64 --check -d sim:
+	@echo "== training a 2-layer MLP on the simulated tile (BF16, FP32 accumulation; a few minutes) =="
+	$(TATAMI_CLI) train -d sim: --steps 150
 
 # tests/run.sh builds (all test-build) itself, after starting the bitstreams'
 # place and route in the background, so that they overlap the build.

@@ -124,7 +124,7 @@ static int setup(void **state) {
   static const uint8_t hello[] = {0xA5, 0x5A, 0x00, 0x00, 0x00, 0x00, 0x00,
                                   0x1D, 0xF7, 0x22, 0xC6};
   const tatami_frame *f = expect1(r, hello, sizeof hello, TATAMI_ST_OK, 1, 0, TATAMI_INFO_BYTES);
-  assert_int_equal(tatami_get_u16(f->payload), 0x0100);
+  assert_int_equal(tatami_get_u16(f->payload), 0x0101);   /* the sim profile: protocol 1.1 */
   r->sram = tatami_get_u32(f->payload + 8);
   assert_true(r->sram >= 2 * AREA);
   r->seq = 1;
@@ -265,7 +265,8 @@ static void t_duplicate(void **state) {
 /* ------------------------------------------------------------ command level */
 static void t_bad_opcode_len_range(void **state) {
   rig *r = *state;
-  cmd(r, 0x07, NULL, 0, TATAMI_ST_BAD_OPCODE, 0);
+  cmd(r, 0x0C, NULL, 0, TATAMI_ST_BAD_OPCODE, 0);   /* the first opcode past 1.1's */
+  cmd(r, 0x07, NULL, 0, TATAMI_ST_BAD_LEN, 0);      /* VEC without its 72 bytes */
   cmd(r, 0xFF, "abc", 3, TATAMI_ST_BAD_OPCODE, 0);
   /* WRITE: LEN < 5, range */
   uint8_t w[4 + 16];
