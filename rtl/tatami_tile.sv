@@ -189,6 +189,10 @@ module tatami_tile #(
       `TATAMI_TILE_GEMM_PORTS
     );
     assign ev_flags = '0;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic unused_fp;   // the panel engine is int8 only (FP needs ENGINE 0)
+    assign unused_fp = (^g_dt_a) ^ (^g_dt_b) ^ (^g_dt_c) ^ (^g_bias_a) ^ (^g_bias_b) ^ (^g_bias_c);
+    /* verilator lint_on UNUSEDSIGNAL */
     if (FP) begin : g_bad_fp
       tatami_tile_FP_needs_ENGINE_0 u_fail ();
     end

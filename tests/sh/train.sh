@@ -177,8 +177,9 @@ fi
 
 # ---- sim: against ref:, step by step (the RTL simulation: a short run)
 if has_float sim:; then
-  # (~0.5 s of simulation a step; a 200-image evaluation streams 100 KiB)
-  compare_devices sim: ref: --steps 10 --eval-every 5 --test-size 200 || fail "sim: or ref: cannot train"
+  # (about a second of simulation a step; a 200-image evaluation streams
+  # 100 KiB). The issue's >= 50 steps in BF16, a shorter CFloat8-SR run.
+  compare_devices sim: ref: --steps 50 --eval-every 25 --test-size 200 || fail "sim: or ref: cannot train"
   compare_devices sim: ref: --dtype cfp8 --steps 10 --eval-every 5 --test-size 200 ||
     fail "sim: or ref: cannot train"
 else
