@@ -266,6 +266,9 @@ typedef struct run_log {
   unsigned final_correct, flags_valid, flags;
   uint64_t loss_hash;   /* FNV-1a over the loss bit patterns */
   double seconds;
+  /* device trainers: the training steps alone (before the final evaluation) */
+  int stats_valid;
+  uint64_t cycles, clock_hz, up, down, reload_extra;
 } run_log;
 
 static double now(void) {
@@ -411,6 +414,9 @@ static int train_one(const opts *o, train_data *d, const char *name, run_log *r)
     r->steps = s + 1;
     if (eval_now) {
       unsigned ok;
+      if (s + 1 == steps && t->stats)
+        r->stats_valid = t->stats(t, &r->cycles, &r->clock_hz, &r->up, &r->down,
+                                  &r->reload_extra) == 0;
       if ((rc = evaluate(t, o, d, xb, logits, &ok))) goto dev_error;
       last_acc = (float)ok / (float)d->n_test;
       r->eval_step[r->n_eval] = s + 1;
@@ -448,6 +454,14 @@ static int train_one(const opts *o, train_data *d, const char *name, run_log *r)
            o->compare ? "\"run\":\"" : "", o->compare ? r->name : "", o->compare ? "\"," : "",
            (double)r->final_acc, r->final_correct, (double)r->loss[steps - 1], h, r->seconds);
     if (r->flags_valid) printf("\"flags\":\"0x%02x\",", r->flags);
+    if (r->stats_valid && r->cycles && r->clock_hz)
+      printf("\"tile_cycles\":%" PRIu64 ",\"cycles_per_step\":%.1f,"
+             "\"samples_per_simulated_second\":%.1f,\"link_payload_bytes_per_step\":%.1f,"
+             "\"reload_design_bytes_per_step\":%.1f,",
+             r->cycles, (double)r->cycles / steps,
+             (double)steps * B * (double)r->clock_hz / (double)r->cycles,
+             (double)(r->up + r->down) / steps,
+             (double)(r->up + r->down) / steps + (double)r->reload_extra);
     print_cfg_json(o, c);
     printf("}\n");
   } else {
@@ -456,6 +470,13 @@ static int train_one(const opts *o, train_data *d, const char *name, run_log *r)
            (double)r->loss[steps - 1], r->seconds);
     if (r->flags_valid) printf("; tile flags 0x%02x", r->flags);
     printf("\n");
+    if (r->stats_valid && r->cycles && r->clock_hz)
+      printf("%-9s %.0f tile cycles a step = %.0f samples per simulated second at %.0f MHz; "
+             "link payload %.0f bytes a step (keeping the weights on the host: %.0f)\n",
+             r->name, (double)r->cycles / steps,
+             (double)steps * B * (double)r->clock_hz / (double)r->cycles,
+             (double)r->clock_hz / 1e6, (double)(r->up + r->down) / steps,
+             (double)(r->up + r->down) / steps + (double)r->reload_extra);
   }
   status = 0;
   goto out;

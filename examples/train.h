@@ -96,6 +96,12 @@ struct trainer {
   int (*backward)(trainer *t, unsigned slot, const float *dlogits, int phase);
   /* sticky flags of the tile's numerics so far (TATAMI_FLAG_*), or -1 */
   int (*flags)(trainer *t, unsigned *flags);
+  /* Device trainers: tile cycles and link payload bytes (host -> tile, tile ->
+   * host) since the trainer was set up, the tile's clock, and the bytes one
+   * step would add if the host kept the weights (upload the low-precision
+   * weights, download FP32 gradients). NULL for host trainers. */
+  int (*stats)(trainer *t, uint64_t *cycles, uint64_t *clock_hz, uint64_t *up, uint64_t *down,
+               uint64_t *reload_extra);
   void (*destroy)(trainer *t);
   char error[256];
 };

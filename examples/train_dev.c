@@ -54,6 +54,7 @@ typedef struct dev_trainer {
   size_t slot_bytes;
   tatami_program *fwd, *fwd_eval, *bwd[2];  /* bwd[1]: after the lr decay */
   uint8_t *buf;   /* staging for uploads and the logits */
+  uint64_t up, down;   /* link payload bytes since setup (WRITE data, READ data) */
 } dev_trainer;
 
 static int failed(dev_trainer *d, const char *what, int rc) {
@@ -68,6 +69,7 @@ static int dev_load(trainer *t, unsigned slot, const float *x, unsigned rows) {
   memset(d->buf, 0, d->slot_bytes);
   train_quantize(x, n, d->c.dt_x, d->c.bias_x, d->buf);
   int rc = tatami_write(d->dev, d->slot[slot], d->buf, (size_t)d->c.batch * d->c.dim * s);
+  d->up += (uint64_t)d->c.batch * d->c.dim * s;
   return rc ? failed(d, "writing a minibatch", rc) : 0;
 }
 
@@ -82,6 +84,7 @@ static int dev_logits(trainer *t, float *logits) {
   size_t n = (size_t)d->c.batch * TRAIN_CLASSES;
   int rc = tatami_read(d->dev, d->logits.addr, d->buf, n * 4);
   if (rc) return failed(d, "reading the logits", rc);
+  d->down += n * 4;
   for (size_t i = 0; i < n; i++) {
     const uint8_t *p = d->buf + 4 * i;
     logits[i] = train_u2f((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -96,6 +99,7 @@ static int dev_backward(trainer *t, unsigned slot, const float *dl, int phase) {
   train_quantize(dl, n, d->c.dt_g, d->c.bias_dl, d->buf);
   int rc = tatami_write(d->dev, d->dlq.addr, d->buf, n * train_dt_size(d->c.dt_g));
   if (rc) return failed(d, "writing dlogits", rc);
+  d->up += n * train_dt_size(d->c.dt_g);
   rc = tatami_program_run(d->dev, d->bwd[phase], &d->slot[slot], 1);
   return rc ? failed(d, "running the backward program", rc) : 0;
 }
@@ -104,6 +108,30 @@ static int dev_flags(trainer *t, unsigned *flags) {
   dev_trainer *d = (dev_trainer *)t;
   int rc = tatami_get_flags(d->dev, flags);
   return rc ? failed(d, "reading the flags", rc) : 0;
+}
+
+static int dev_stats(trainer *t, uint64_t *cycles, uint64_t *clock_hz, uint64_t *up,
+                     uint64_t *down, uint64_t *reload_extra) {
+  dev_trainer *d = (dev_trainer *)t;
+  tatami_counters cn;
+  tatami_info in;
+  int rc = tatami_get_counters(d->dev, &cn);
+  if (!rc) rc = tatami_get_info(d->dev, &in);
+  if (rc) return failed(d, "reading the counters", rc);
+  *cycles = cn.cycles;
+  *clock_hz = in.clock_hz;
+  *up = d->up;
+  *down = d->down;
+  /* weights kept on the host: every step uploads the low-precision weights
+   * and biases the tile computes with and downloads their FP32 gradients */
+  const tatami_tensor *w[4] = {&d->w1q, &d->w2q, &d->b1, &d->b2};
+  uint64_t extra = 0;
+  for (int i = 0; i < 4; i++) {
+    uint64_t n = (uint64_t)w[i]->rows * w[i]->cols;
+    extra += n * tatami_dtype_size(w[i]->dtype) + n * 4;
+  }
+  *reload_extra = extra;
+  return 0;
 }
 
 static void dev_destroy(trainer *t) {
@@ -250,7 +278,12 @@ static int setup(dev_trainer *d, char *why, size_t why_len) {
   d->fwd_eval = d->fwd;
   if (c->sr && (rc = record(d, 0, &d->fwd_eval))) return rc;
   if ((rc = record_backward(d, 0))) return rc;
-  return c->decay_step ? record_backward(d, 1) : 0;
+  if (c->decay_step && (rc = record_backward(d, 1))) return rc;
+  /* the statistics (dev_stats) count from here: the training itself */
+  if ((rc = tatami_sync(d->dev)) || (rc = tatami_clear_counters(d->dev)))
+    return failed(d, "clearing the counters", rc);
+  d->up = d->down = 0;
+  return 0;
 }
 
 int train_dev_create(const train_cfg *c, const char *uri, trainer **out, char *why,
@@ -261,6 +294,7 @@ int train_dev_create(const train_cfg *c, const char *uri, trainer **out, char *w
   d->c = *c;
   d->base = (trainer){.name = "device", .load_batch = dev_load, .launch_forward = dev_forward,
                       .read_logits = dev_logits, .backward = dev_backward, .flags = dev_flags,
+                      .stats = dev_stats,
                       .destroy = dev_destroy};
   int rc = tatami_open(uri, &d->dev);
   if (rc) {
