@@ -5,8 +5,11 @@
 // (tatami_pe_fp) costs simulation time only on a valid operand of a
 // floating-point GEMM. Return {flags, y}. Included inside each module that
 // uses them (functions are module-scoped; no include guard for that reason).
+// no_inline_task: Verilator makes each one C++ function instead of pasting
+// its body at all 300-odd call sites (the sim model's C++ was 70 MB).
 function automatic logic [36:0] tatami_fp_add_f(input logic [31:0] f_a_i, input logic [31:0] f_b_i,
                                                 input logic f_sub_i);
+  /* verilator no_inline_task */
   logic [31:0] f_a, f_b;           // operands as read (denormals flushed, sub applied)
   logic        f_a_den, f_b_den;
   logic        f_a_zero, f_b_zero, f_a_inf, f_b_inf, f_a_nan, f_b_nan;
@@ -117,6 +120,7 @@ endfunction
 // The full FP32 multiply (MB = 24: tatami_fp_mul with a smaller MB zeroes
 // the ignored fraction bits of its operands before calling it).
 function automatic logic [36:0] tatami_fp_mul_f(input logic [31:0] f_a_i, input logic [31:0] f_b_i);
+  /* verilator no_inline_task */
   logic          f_sa, f_sb, f_sy;
   logic [7:0]    f_ea, f_eb;
   logic [22:0]   f_fa, f_fb;
