@@ -11,7 +11,7 @@
 // SB_MAC16 each with DSP=1, which needs an even C). en_i=0 freezes every
 // register (the engine's clock enable).
 // FP = 1: lanes are 16 bits (int8 in the low byte, or BF16 with fp_i) and
-// the PEs are tatami_pe_fp; each lane also carries an "inside M / N" bit
+// the PEs are loops over PE registers (g_fp_grid); each lane also carries an "inside M / N" bit
 // (a_in_i, b_in_i) and flags_o ORs the PEs' floating-point flags of the
 // cycle. With FP = 0 those ports are unused and the array is as before.
 module tatami_array #(
@@ -48,7 +48,6 @@ module tatami_array #(
   logic [AB-1:0] b_w   [R+1][C];
   logic        bin_w   [R+1][C];
   logic [31:0] res_w   [R][C];
-  logic [15:0] prod_w  [R][C];
 
   if (DSP && (C % 2 != 0)) begin : g_bad_c
     tatami_array_DSP_needs_an_even_C u_error ();   // no such module: stops elaboration
@@ -89,29 +88,6 @@ module tatami_array #(
     end
   end
 
-  // ---------------------------------------------------------------- products
-  for (genvar r = 0; r < R; r++) begin : g_mrow
-    for (genvar c = 0; c < C; c = c + 2) begin : g_mpair
-      if (c + 1 < C) begin : g_pair
-        tatami_mul8x2 #(.DSP(DSP)) u_mul (
-          .clk_i, .en_i,
-          .a0_i (a_w[r][c][7:0]),   .b0_i (b_w[r][c][7:0]),
-          .a1_i (a_w[r][c+1][7:0]), .b1_i (b_w[r][c+1][7:0]),
-          .p0_o (prod_w[r][c]), .p1_o (prod_w[r][c+1])
-        );
-      end else begin : g_single   // odd C (DSP=0 only): last column alone
-        logic [15:0] unused_p1;
-        tatami_mul8x2 #(.DSP(1'b0)) u_mul (
-          .clk_i, .en_i,
-          .a0_i (a_w[r][c][7:0]), .b0_i (b_w[r][c][7:0]),
-          .a1_i (8'h00),          .b1_i (8'h00),
-          .p0_o (prod_w[r][c]), .p1_o (unused_p1)
-        );
-      end
-    end
-  end
-
-  // ---------------------------------------------------------------- PEs
   // The PE accumulators have no asynchronous reset (see tatami_pe): they
   // are zeroed in the first enabled cycle after reset, which carries no
   // operand (the engine's first operand comes >= 2 cycles after a start).
@@ -121,63 +97,145 @@ module tatami_array #(
     else if (en_i) init_q <= 1'b0;
   end
 
-  logic [4:0] pe_flags [R][C];
-  for (genvar r = 0; r < R; r++) begin : g_row
-    for (genvar c = 0; c < C; c++) begin : g_col
-      if (FP) begin : g_fp
-        tatami_pe_fp u_pe (
+  if (!FP) begin : g_int_grid
+    // ---------------------------------------------------------------- products
+    logic [15:0] prod_w [R][C];
+    for (genvar r = 0; r < R; r++) begin : g_mrow
+      for (genvar c = 0; c < C; c = c + 2) begin : g_mpair
+        if (c + 1 < C) begin : g_pair
+          tatami_mul8x2 #(.DSP(DSP)) u_mul (
+            .clk_i, .en_i,
+            .a0_i (a_w[r][c][7:0]),   .b0_i (b_w[r][c][7:0]),
+            .a1_i (a_w[r][c+1][7:0]), .b1_i (b_w[r][c+1][7:0]),
+            .p0_o (prod_w[r][c]), .p1_o (prod_w[r][c+1])
+          );
+        end else begin : g_single   // odd C (DSP=0 only): last column alone
+          logic [15:0] unused_p1;
+          tatami_mul8x2 #(.DSP(1'b0)) u_mul (
+            .clk_i, .en_i,
+            .a0_i (a_w[r][c][7:0]), .b0_i (b_w[r][c][7:0]),
+            .a1_i (8'h00),          .b1_i (8'h00),
+            .p0_o (prod_w[r][c]), .p1_o (unused_p1)
+          );
+        end
+      end
+    end
+
+    // ---------------------------------------------------------------- PEs
+    for (genvar r = 0; r < R; r++) begin : g_row
+      for (genvar c = 0; c < C; c++) begin : g_col
+        assign ain_w[r][c+1] = 1'b0;
+        assign bin_w[r+1][c] = 1'b0;
+        tatami_pe u_pe (
           .clk_i,
           .rst_ni,
           .en_i,
           .clr_i     (init_q),
-          .fp_i,
           .a_i       (a_w[r][c]),
-          .a_in_i    (ain_w[r][c]),
           .a_valid_i (av_w[r][c]),
           .last_i    (last_w[r][c]),
           .b_i       (b_w[r][c]),
-          .b_in_i    (bin_w[r][c]),
           .prod_i    (prod_w[r][c]),
           .a_o       (a_w[r][c+1]),
-          .a_in_o    (ain_w[r][c+1]),
           .a_valid_o (av_w[r][c+1]),
           .last_o    (last_w[r][c+1]),
           .b_o       (b_w[r+1][c]),
-          .b_in_o    (bin_w[r+1][c]),
-          .res_o     (res_w[r][c]),
-          .flags_o   (pe_flags[r][c])
+          .res_o     (res_w[r][c])
         );
-      end else begin : g_int
-      assign ain_w[r][c+1]  = 1'b0;
-      assign bin_w[r+1][c]  = 1'b0;
-      assign pe_flags[r][c] = 5'd0;
-      tatami_pe u_pe (
-        .clk_i,
-        .rst_ni,
-        .en_i,
-        .clr_i     (init_q),
-        .a_i       (a_w[r][c]),
-        .a_valid_i (av_w[r][c]),
-        .last_i    (last_w[r][c]),
-        .b_i       (b_w[r][c]),
-        .prod_i    (prod_w[r][c]),
-        .a_o       (a_w[r][c+1]),
-        .a_valid_o (av_w[r][c+1]),
-        .last_o    (last_w[r][c+1]),
-        .b_o       (b_w[r+1][c]),
-        .res_o     (res_w[r][c])
-      );
       end
     end
-  end
+    assign flags_o = 5'd0;
+  end else begin : g_fp_grid
+    // Floating-point capable PEs, written as loops over the PE registers
+    // rather than R x C module instances: the simulation model then holds
+    // one copy of the FP functions, not one per PE (build time and speed).
+    // PE(r,c) per enabled clock, docs/numerics.md 5:
+    //  * int8: S = (fresh ? 0 : S) + a[7:0] * b[7:0] (signed, 16-bit product).
+    //  * BF16 (fp_i): S = add(S, mul(a, b)), rounded after every operation,
+    //    one multiply-add per clock; a tile's first vector loads S = mul(a, b)
+    //    (fresh_q: add(-0, p) = p for every product, so neither the restart
+    //    value nor the previous GEMM's mode matters).
+    //  * the result register takes S with the tile's last vector; fresh_q
+    //    follows `last` of each valid operand, init_q sets it.
+    //  * flags: the multiply's and the add's, for a valid operand whose a and
+    //    b lanes are both inside M x N (padding lanes carry zeros, and 0 x Inf
+    //    there must not raise I). CFloat8 arrives widened to BF16.
+    // The FP functions run only for a valid operand of a floating-point
+    // GEMM: the simulation model spends no time on idle PEs.
+`include "tatami_fp_funcs.svh"
+    logic [4:0] pe_flags [R][C];
+    for (genvar r = 0; r < R; r++) begin : g_row
+      for (genvar c = 0; c < C; c++) begin : g_col
+        logic [AB-1:0] a_q, b_q;
+        logic          ain_q, av_q, last_q, bin_q, fresh_q;
+        logic [31:0]   acc_q, res_q, sum;
 
-  logic [4:0] flags_c;
-  always_comb begin
-    flags_c = '0;
-    for (int r = 0; r < R; r++) begin
-      for (int c = 0; c < C; c++) flags_c = flags_c | pe_flags[r][c];
+        always_comb begin
+          logic [36:0] mres, ares;
+          logic [15:0] prod;
+          mres = '0;
+          ares = '0;
+          prod = '0;
+          sum  = '0;
+          pe_flags[r][c] = '0;
+          if (av_w[r][c]) begin
+            if (fp_i) begin
+              mres = tatami_fp_mul_f({a_w[r][c], 16'h0000}, {b_w[r][c], 16'h0000});
+              if (!fresh_q) ares = tatami_fp_add_f(acc_q, mres[31:0], 1'b0);
+              sum = fresh_q ? mres[31:0] : ares[31:0];
+              if (ain_w[r][c] && bin_w[r][c]) pe_flags[r][c] = mres[36:32] | ares[36:32];
+            end else begin
+              prod = 16'($signed(a_w[r][c][7:0]) * $signed(b_w[r][c][7:0]));
+              sum  = (fresh_q ? 32'd0 : acc_q) + {{16{prod[15]}}, prod};
+            end
+          end
+        end
+
+        always_ff @(posedge clk_i) begin
+          if (en_i && av_w[r][c]) acc_q <= sum;
+        end
+
+        always_ff @(posedge clk_i or negedge rst_ni) begin
+          if (!rst_ni) begin
+            fresh_q <= 1'b1;
+            res_q   <= '0;
+            a_q     <= '0;
+            ain_q   <= 1'b0;
+            av_q    <= 1'b0;
+            last_q  <= 1'b0;
+            b_q     <= '0;
+            bin_q   <= 1'b0;
+          end else if (en_i) begin
+            if (init_q)          fresh_q <= 1'b1;
+            else if (av_w[r][c]) fresh_q <= last_w[r][c];
+            if (av_w[r][c] && last_w[r][c]) res_q <= sum;
+            a_q    <= a_w[r][c];
+            ain_q  <= ain_w[r][c];
+            av_q   <= av_w[r][c];
+            last_q <= last_w[r][c] & av_w[r][c];
+            b_q    <= b_w[r][c];
+            bin_q  <= bin_w[r][c];
+          end
+        end
+
+        assign a_w[r][c+1]    = a_q;
+        assign ain_w[r][c+1]  = ain_q;
+        assign av_w[r][c+1]   = av_q;
+        assign last_w[r][c+1] = last_q;
+        assign b_w[r+1][c]    = b_q;
+        assign bin_w[r+1][c]  = bin_q;
+        assign res_w[r][c]    = res_q;
+      end
     end
-    flags_o = flags_c;
+
+    always_comb begin
+      logic [4:0] f;
+      f = '0;
+      for (int r = 0; r < R; r++) begin
+        for (int c = 0; c < C; c++) f = f | pe_flags[r][c];
+      end
+      flags_o = f;
+    end
   end
 
   // ---------------------------------------------------------------- read-out

@@ -1,12 +1,15 @@
-// FP32 add/sub and multiply (docs/numerics.md sections 4.2, 4.3) as
-// functions: the bodies of tatami_fp_add and tatami_fp_mul, which wrap
-// them. Also called from a conditional branch of an always_comb: there the
-// simulation model evaluates them only when the branch is taken, so a PE
-// (tatami_pe_fp) costs simulation time only on a valid operand of a
-// floating-point GEMM. Return {flags, y}. Included inside each module that
-// uses them (functions are module-scoped; no include guard for that reason).
+// FP32 add/sub and multiply (docs/numerics.md sections 4.2, 4.3) and the
+// conversions (sections 2, 3, 6) as functions: the bodies of tatami_fp_add,
+// tatami_fp_mul, tatami_fp_widen and tatami_fp_narrow, which wrap them. The
+// array's PEs, the GEMM drain and the vector lanes call them from a
+// conditional branch of an always_comb: the simulation model evaluates them
+// only when the branch is taken (a valid operand, a write), so idle units
+// cost no simulation time. Included inside each module that uses them
+// (functions are module-scoped; no include guard for that reason), once per
+// module, not per instance of a small module: Verilator copies a module's
+// functions into every inlined instance.
 // no_inline_task: Verilator makes each one C++ function instead of pasting
-// its body at all 300-odd call sites (the sim model's C++ was 70 MB).
+// its body at every call site (the sim model's C++ was 70 MB, now 14 MB).
 function automatic logic [36:0] tatami_fp_add_f(input logic [31:0] f_a_i, input logic [31:0] f_b_i,
                                                 input logic f_sub_i);
   /* verilator no_inline_task */
@@ -201,4 +204,166 @@ function automatic logic [36:0] tatami_fp_mul_f(input logic [31:0] f_a_i, input 
     f_flags_o[4] = f_inexact;
   end
   tatami_fp_mul_f = {f_flags_o, f_y_o};
+endfunction
+
+// Widening conversion to FP32 (tatami_fp_widen): exact, no flags.
+function automatic logic [31:0] tatami_fp_widen_f(input logic [31:0] fw_code_i,
+                                                  input logic [2:0] fw_dtype_i,
+                                                  input logic [5:0] fw_bias_i);
+  /* verilator no_inline_task */
+  logic        fw_is152;   // layout 1-5-2 (else 1-4-3)
+  logic [4:0]  fw_e;       // exponent field of the CFloat8 code (4 or 5 bits)
+  logic [2:0]  fw_m;       // mantissa field, left-aligned to 3 bits (1-5-2: {m, 0})
+  logic [2:0]  fw_frac;    // the 3 top FP32 fraction bits
+  logic [7:0]  fw_eb;      // FP32 exponent field: 127 + e - b (normal), or of the normalised denormal
+  logic [31:0] fw_y;
+  fw_is152 = (fw_dtype_i == 3'd3);
+  if (fw_is152) begin
+    fw_e = fw_code_i[6:2];
+    fw_m = {fw_code_i[1:0], 1'b0};
+  end else begin
+    fw_e = {1'b0, fw_code_i[6:3]};
+    fw_m = fw_code_i[2:0];
+  end
+  // The mantissa left-aligned to 3 bits makes both layouts alike: the value
+  // of a denormal is 0.m * 2^(1-b) either way.
+  if (fw_e != 5'd0) begin
+    fw_eb   = 8'd127 + {3'd0, fw_e} - {2'd0, fw_bias_i};
+    fw_frac = fw_m;
+  end else if (fw_m[2]) begin                 // 0.1xx * 2^(1-b) = 1.xx * 2^(-b)
+    fw_eb   = 8'd127 - {2'd0, fw_bias_i};
+    fw_frac = {fw_m[1:0], 1'b0};
+  end else if (fw_m[1]) begin                 // 0.01x * 2^(1-b) = 1.x * 2^(-1-b)
+    fw_eb   = 8'd126 - {2'd0, fw_bias_i};
+    fw_frac = {fw_m[0], 2'b0};
+  end else begin                              // 0.001 * 2^(1-b) = 2^(-2-b), or zero
+    fw_eb   = (fw_m[0]) ? (8'd125 - {2'd0, fw_bias_i}) : 8'd0;
+    fw_frac = 3'd0;
+  end
+  case (fw_dtype_i)
+    3'd1:       fw_y = {fw_code_i[15:0], 16'd0};
+    3'd2, 3'd3: fw_y = {fw_code_i[7], fw_eb, fw_frac, 20'd0};
+    3'd4:       fw_y = fw_code_i;
+    default:    fw_y = '0;
+  endcase
+  tatami_fp_widen_f = fw_y;
+endfunction
+
+// Narrowing conversion FP32 -> BF16 / CFloat8 (tatami_fp_narrow, which
+// explains the shared rounding step). Returns {flags, code}.
+function automatic logic [20:0] tatami_fp_narrow_f(input logic [31:0] fn_x_i,
+                                                   input logic [2:0] fn_dtype_i,
+                                                   input logic [5:0] fn_bias_i,
+                                                   input logic fn_sr_i,
+                                                   input logic [15:0] fn_rnd_i);
+  /* verilator no_inline_task */
+  logic        fn_sgn, fn_is_nan, fn_is_inf, fn_is_den, fn_is_zero;
+  logic        fn_is_bf, fn_is_cf, fn_is152;
+  logic [23:0] fn_sig;             // 1.f
+  logic signed [9:0] fn_e;         // CFloat8 exponent field if normal: E + b
+  logic        fn_ovf_e;           // e > emax
+  logic [4:0]  fn_k;               // extra right shift (1 - e), clamped to 24
+  logic [47:0] fn_w;               // {sig, 24'b0} >> k
+  logic [14:0] fn_kb;              // BF16 kept magnitude code
+  logic [7:0]  fn_kc;              // CFloat8 kept magnitude code (<= 0x7F)
+  logic [14:0] fn_kk;              // the selected K
+  logic [15:0] fn_f;               // 16 dropped bits below K's LSB
+  logic        fn_st;              // OR of the dropped bits below f
+  logic        fn_u;               // the increment
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [16:0] fn_fr;              // F + r (only its carry is used)
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [15:0] fn_r;               // K + u (16 bits: no wrap)
+  logic        fn_inexact;
+  logic [15:0] fn_code;
+  logic [4:0]  fn_flags;
+  fn_sgn     = fn_x_i[31];
+  fn_is_nan  = (fn_x_i[30:23] == 8'hFF) && (fn_x_i[22:0] != 23'd0);
+  fn_is_inf  = (fn_x_i[30:23] == 8'hFF) && (fn_x_i[22:0] == 23'd0);
+  fn_is_den  = (fn_x_i[30:23] == 8'd0) && (fn_x_i[22:0] != 23'd0);
+  fn_is_zero = (fn_x_i[30:23] == 8'd0);              // zero or flushed denormal
+  fn_is_bf   = (fn_dtype_i == 3'd1);
+  fn_is152   = (fn_dtype_i == 3'd3);
+  fn_is_cf   = (fn_dtype_i == 3'd2) || fn_is152;
+  fn_sig     = {1'b1, fn_x_i[22:0]};
+
+  // ---- CFloat8: e = (E_field - 127) + b
+  fn_e = $signed({2'd0, fn_x_i[30:23]}) - 10'sd127 + $signed({4'd0, fn_bias_i});
+  fn_ovf_e = fn_is152 ? (fn_e > 10'sd31) : (fn_e > 10'sd15);
+  if (fn_e >= 10'sd1)        fn_k = 5'd0;
+  else if (fn_e <= -10'sd23) fn_k = 5'd24;
+  else                       fn_k = 5'(10'sd1 - fn_e);
+  fn_w = {fn_sig, 24'd0} >> fn_k;
+  // Normal: K = (e - 1) * 2^M + (S >> (23 - M)) = {e, top M fraction bits};
+  // denormal: K = S >> (23 - M + k) (w[47] = 0 then, the exponent part 0).
+  if (fn_is152) begin
+    fn_kc = (fn_e >= 10'sd1) ? {1'b0, fn_e[4:0], fn_x_i[22:21]} : {5'd0, fn_w[47:45]};
+    fn_f  = fn_w[44:29];
+    fn_st = (fn_w[28:0] != 29'd0);
+  end else begin
+    fn_kc = (fn_e >= 10'sd1) ? {1'b0, fn_e[3:0], fn_x_i[22:20]} : {4'd0, fn_w[47:44]};
+    fn_f  = fn_w[43:28];
+    fn_st = (fn_w[27:0] != 28'd0);
+  end
+
+  // ---- BF16: K = magnitude >> 16, F = low 16 bits
+  fn_kb = fn_x_i[30:16];
+  if (fn_is_bf) begin
+    fn_kk = fn_kb;
+    fn_f  = fn_x_i[15:0];
+    fn_st = 1'b0;
+  end else begin
+    fn_kk = {7'd0, fn_kc};
+  end
+
+  fn_fr = {1'b0, fn_f} + {1'b0, fn_rnd_i};
+  if (fn_sr_i) fn_u = fn_fr[16];
+  else         fn_u = fn_f[15] & ((fn_f[14:0] != 15'd0) | fn_st | fn_kk[0]);
+  fn_r = {1'b0, fn_kk} + {15'd0, fn_u};
+  fn_inexact = (fn_f != 16'd0) | fn_st;
+
+  fn_code  = '0;
+  fn_flags = '0;
+  if (fn_is_bf) begin
+    if (fn_is_nan) begin
+      fn_code = 16'h7FC0;
+      fn_flags[0] = 1'b1;
+    end else if (fn_is_inf) begin
+      fn_code = fn_x_i[31:16];
+    end else if (fn_is_zero) begin
+      fn_code = {fn_sgn, 15'd0};
+      fn_flags[1] = fn_is_den;
+    end else if (fn_r >= 16'h7F80) begin
+      fn_code = {fn_sgn, 15'h7F80};
+      fn_flags[2] = 1'b1;
+      fn_flags[4] = 1'b1;
+    end else begin
+      fn_code = {fn_sgn, fn_r[14:0]};
+      fn_flags[4] = fn_inexact;
+    end
+  end else if (fn_is_cf) begin
+    if (fn_is_nan) begin
+      fn_code = {8'd0, fn_sgn, 7'h7F};
+      fn_flags[0] = 1'b1;
+    end else if (fn_is_inf) begin
+      fn_code = {8'd0, fn_sgn, 7'h7F};
+      fn_flags[2] = 1'b1;
+      fn_flags[4] = 1'b1;
+    end else if (fn_is_zero) begin
+      fn_code = {8'd0, fn_sgn, 7'd0};
+      fn_flags[1] = fn_is_den;
+    end else if (fn_ovf_e || fn_r > 16'h007F) begin
+      fn_code = {8'd0, fn_sgn, 7'h7F};
+      fn_flags[2] = 1'b1;
+      fn_flags[4] = 1'b1;
+    end else if (fn_r == 16'd0) begin
+      fn_code = {8'd0, fn_sgn, 7'd0};
+      fn_flags[3] = 1'b1;
+      fn_flags[4] = 1'b1;
+    end else begin
+      fn_code = {8'd0, fn_sgn, fn_r[6:0]};
+      fn_flags[4] = fn_inexact;
+    end
+  end
+  tatami_fp_narrow_f = {fn_flags, fn_code};
 endfunction

@@ -45,7 +45,7 @@
 //  * FP = 1 adds floating point (docs/numerics.md 5, docs/protocol.md GEMM
 //    1.1): dtype_a/b BF16 (2-byte lanes from the streamers, ES = 2) or
 //    CFloat8 (widened to BF16 at the array edge with bias_a/b, exactly),
-//    FP32 accumulation in tatami_pe_fp, and the drain converts each result
+//    FP32 accumulation in the array's PEs, and the drain converts each result
 //    to dtype_c (FP32, BF16, CFloat8 with bias_c; RNE) after adding the old
 //    C (widened) with accumulate. Needs 2*R, 2*C <= W. ev_flags_o: the
 //    sticky-flag bits raised this cycle (lanes inside M x N only). The
@@ -108,6 +108,7 @@ module tatami_gemm #(
   output logic [8*W-1:0] w_data_o,
   output logic [W-1:0]   w_be_o
 );
+`include "tatami_fp_funcs.svh"
 
   localparam int VPC  = W / 4;                    // int32 values per write
   localparam int NCH  = (C + VPC - 1) / VPC;      // write chunks per tile row
@@ -225,25 +226,31 @@ module tatami_gemm #(
     .rd_data_i (rb_data_i)
   );
 
-  // CFloat8 lanes are widened to BF16 (exact) on their way into the array.
+  // CFloat8 lanes are widened to BF16 (exact) on their way into the array
+  // (only then: the simulation model skips the conversions otherwise).
   if (FP) begin : g_widen
-    for (genvar r = 0; r < R; r++) begin : g_wa
+    logic cf_a, cf_b;
+    assign cf_a = (dt_a_q == 3'd2) || (dt_a_q == 3'd3);
+    assign cf_b = (dt_b_q == 3'd2) || (dt_b_q == 3'd3);
+    always_comb begin
       /* verilator lint_off UNUSEDSIGNAL */
       logic [31:0] w32;   // a widened CFloat8 is a BF16 value: the low half is 0
       /* verilator lint_on UNUSEDSIGNAL */
-      tatami_fp_widen u_widen (.code_i(32'(a_raw[AB*r +: AB])), .dtype_i(dt_a_q),
-                               .bias_i(bias_a_q), .fp32_o(w32));
-      assign a_vec[AB*r +: AB] = (dt_a_q == 3'd2 || dt_a_q == 3'd3) ? w32[31:16]
-                                                                      : a_raw[AB*r +: AB];
-    end
-    for (genvar c = 0; c < C; c++) begin : g_wb
-      /* verilator lint_off UNUSEDSIGNAL */
-      logic [31:0] w32;
-      /* verilator lint_on UNUSEDSIGNAL */
-      tatami_fp_widen u_widen (.code_i(32'(b_raw[AB*c +: AB])), .dtype_i(dt_b_q),
-                               .bias_i(bias_b_q), .fp32_o(w32));
-      assign b_vec[AB*c +: AB] = (dt_b_q == 3'd2 || dt_b_q == 3'd3) ? w32[31:16]
-                                                                      : b_raw[AB*c +: AB];
+      w32   = '0;
+      a_vec = a_raw;
+      b_vec = b_raw;
+      if (cf_a) begin
+        for (int r = 0; r < R; r++) begin
+          w32 = tatami_fp_widen_f(32'(a_raw[AB*r +: AB]), dt_a_q, bias_a_q);
+          a_vec[AB*r +: AB] = w32[31:16];
+        end
+      end
+      if (cf_b) begin
+        for (int c = 0; c < C; c++) begin
+          w32 = tatami_fp_widen_f(32'(b_raw[AB*c +: AB]), dt_b_q, bias_b_q);
+          b_vec[AB*c +: AB] = w32[31:16];
+        end
+      end
     end
   end else begin : g_no_widen
     assign a_vec = a_raw;
@@ -414,11 +421,6 @@ module tatami_gemm #(
   logic [4:0] drain_flags;
   if (FP) begin : g_fp_drain
     logic [32*NV-1:0] val_d, val_q;
-    logic [31:0] old_w [NV];
-    logic [31:0] sum_w [NV];
-    logic [15:0] nar_w [NV];
-    logic [4:0]  add_f [NV];
-    logic [4:0]  nar_f [NV];
     logic [8*W-1:0] w_fp;
     logic [4:0] flags_c;
 
@@ -434,38 +436,48 @@ module tatami_gemm #(
       if (en_i) val_q <= val_d;
     end
 
-    for (genvar v = 0; v < NV; v++) begin : g_slot
-      logic [31:0] code;
-      logic [31:0] fsum;
-      always_comb begin
-        unique case (csh_q)
-          2'd0:    code = 32'(rc_data_i[8*v +: 8]);
-          2'd1:    code = 32'(rc_data_i[(16*v) % (8*W) +: 16]);
-          default: code = rc_data_i[(32*v) % (8*W) +: 32];
-        endcase
+    // Per slot, in the write stage of a floating-point GEMM only (the
+    // simulation model skips the conversions and adds otherwise).
+    always_comb begin
+      logic [31:0] code, old, fsum;
+      logic [15:0] nw;
+      logic [4:0]  af, nf;
+      w_fp    = '0;
+      flags_c = '0;
+      code    = '0;
+      old     = '0;
+      fsum    = '0;
+      nw      = '0;
+      af      = '0;
+      nf      = '0;
+      if (fp_q && w_v_q) begin
+        for (int v = 0; v < NV; v++) begin
+          unique case (csh_q)
+            2'd0:    code = 32'(rc_data_i[8*v +: 8]);
+            2'd1:    code = 32'(rc_data_i[(16*v) % (8*W) +: 16]);
+            default: code = rc_data_i[(32*v) % (8*W) +: 32];
+          endcase
+          af   = '0;
+          fsum = val_q[32*v +: 32];
+          if (acc_q) begin
+            old = tatami_fp_widen_f(code, dt_c_q, bias_c_q);
+            {af, fsum} = tatami_fp_add_f(old, val_q[32*v +: 32], 1'b0);
+          end
+          {nf, nw} = (csh_q == 2'd2) ? 21'd0
+                     : tatami_fp_narrow_f(fsum, dt_c_q, bias_c_q, 1'b0, 16'h0000);
+          unique case (csh_q)
+            2'd0:    w_fp[8*v +: 8] = nw[7:0];
+            2'd1:    if (2 * v < W) w_fp[(16*v) % (8*W) +: 16] = nw;
+            default: if (4 * v < W) w_fp[(32*v) % (8*W) +: 32] = fsum;
+          endcase
+          // slot v's first byte tells whether it is inside N
+          if (w_be_q[(32'(v) << csh_q) % W] && (32'(v) << csh_q) < W)
+            flags_c = flags_c | af | nf;
+        end
       end
-      tatami_fp_widen u_old (.code_i(code), .dtype_i(dt_c_q), .bias_i(bias_c_q), .fp32_o(old_w[v]));
-      tatami_fp_add u_acc (.a_i(old_w[v]), .b_i(val_q[32*v +: 32]), .sub_i(1'b0), .y_o(fsum),
-                           .flags_o(add_f[v]));
-      assign sum_w[v] = acc_q ? fsum : val_q[32*v +: 32];
-      tatami_fp_narrow u_cvt (.x_i(sum_w[v]), .dtype_i(dt_c_q), .bias_i(bias_c_q), .sr_i(1'b0),
-                              .rnd_i(16'h0000), .code_o(nar_w[v]), .flags_o(nar_f[v]));
     end
 
     always_comb begin
-      w_fp    = '0;
-      flags_c = '0;
-      for (int v = 0; v < NV; v++) begin
-        unique case (csh_q)
-          2'd0:    w_fp[8*v +: 8] = nar_w[v][7:0];
-          2'd1:    if (2 * v < W) w_fp[(16*v) % (8*W) +: 16] = nar_w[v];
-          default: if (4 * v < W) w_fp[(32*v) % (8*W) +: 32] = sum_w[v];
-        endcase
-        // slot v's first byte tells whether it is inside N
-        if (w_v_q && w_be_q[(32'(v) << csh_q) % W] && (32'(v) << csh_q) < W) begin
-          flags_c = flags_c | (acc_q ? add_f[v] : 5'd0) | ((csh_q == 2'd2) ? 5'd0 : nar_f[v]);
-        end
-      end
       w_data_o    = fp_q ? w_fp : w_int;
       drain_flags = fp_q ? flags_c : 5'd0;
     end

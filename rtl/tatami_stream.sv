@@ -60,7 +60,6 @@ module tatami_stream #(
   output logic [AW-1:0]  rd_addr_o,
   input  logic [8*W-1:0] rd_data_i
 );
-  localparam int BB = 8 * W * L;    // bits of one register block
 
   // ---------------------------------------------------------------- state
   logic [AW-1:0] base_q, ld_q, step_q, blk_base_q, blk_base_d, blk_base_n;
@@ -74,8 +73,11 @@ module tatami_stream #(
   logic [RWD-1:0] row_q, row_d;
   logic [L-1:0]  own_mask;
 
-  // TRANSPOSED register blocks and their chunk metadata
-  logic [BB-1:0]  blk0_q, blk0_d, blk1_q, blk1_d;
+  // TRANSPOSED register blocks (row p = the W bytes read for lane p; arrays
+  // of rows, written a row at a time, so the simulation model copies no
+  // whole block per clock) and their chunk metadata
+  logic [8*W-1:0] blk0_q [L];
+  logic [8*W-1:0] blk1_q [L];
   logic [1:0]     full_q, full_d;
   logic [KCW-1:0] kcnt0_q, kcnt0_d, kcnt1_q, kcnt1_d;   // vectors in the chunk
   logic [L-1:0]   lmask0_q, lmask0_d, lmask1_q, lmask1_d; // valid lanes
@@ -96,7 +98,6 @@ module tatami_stream #(
 
   logic dfire, tfire, efire, efinal, chunk_end, tile_end, blk_free;
   logic [KCW-1:0] kchunk;
-  logic [BB-1:0]  eblk;
   logic [L-1:0]   elmask;
 
   // ---------------------------------------------------------------- walk
@@ -147,7 +148,6 @@ module tatami_stream #(
 
   // ---------------------------------------------------------------- reads
   always_comb begin
-    eblk   = eb_q ? blk1_q : blk0_q;
     elmask = eb_q ? lmask1_q : lmask0_q;
     kpc    = wide_q ? KCW'(W / 2) : KCW'(W);
     kchunk = (krem_q > DW'(kpc)) ? kpc : KCW'(krem_q);
@@ -220,8 +220,6 @@ module tatami_stream #(
 
   // ---------------------------------------------------------------- blocks
   always_comb begin
-    blk0_d = blk0_q;
-    blk1_d = blk1_q;
     full_d = full_q;
     eb_d   = eb_q;
     ecnt_d = ecnt_q;
@@ -236,33 +234,37 @@ module tatami_stream #(
         ecnt_d = ecnt_q + 1'b1;
       end
     end
-    if (tpend_q) begin
-      for (int p = 0; p < L; p++) begin
-        if (trow_q == RWD'(p)) begin
-          if (tbuf_q) blk1_d[8*W*p +: 8*W] = rd_data_i;
-          else        blk0_d[8*W*p +: 8*W] = rd_data_i;
-        end
-      end
-      if (tlast_q) full_d[tbuf_q] = 1'b1;
+    if (tpend_q && tlast_q) full_d[tbuf_q] = 1'b1;
+  end
+
+  // the row read for a TRANSPOSED block arrives (tpend_q is 0 in reset)
+  always_ff @(posedge clk_i) begin
+    if (en_i && !start_i && tpend_q && 32'(trow_q) < L) begin
+      if (tbuf_q) blk1_q[trow_q] <= rd_data_i;
+      else        blk0_q[trow_q] <= rd_data_i;
     end
   end
 
   // ---------------------------------------------------------------- FIFO
+  // Lane p of a pushed vector: DIRECT, element p of the row just read;
+  // TRANSPOSED, element ecnt_q of block row p (2-byte elements with wide_q).
   always_comb begin
+    logic [8*W-1:0] row;
+    logic           wide;
     push      = dpend_q || efire;
     push_data = '0;
-    for (int p = 0; p < L; p++) begin
-      if (ES == 1) begin
-        if (dpend_q) push_data[EB*p +: EB] = dmask_q[p] ? EB'(rd_data_i[8*p +: 8]) : '0;
-        else         push_data[EB*p +: EB] = elmask[p] ? EB'(eblk[8*W*p + 8*32'(ecnt_q[EW-1:0]) +: 8])
-                                                       : '0;
-      end else begin
-        if (dpend_q) push_data[EB*p +: EB] = !dmask_q[p] ? '0
-                                            : wide_q ? EB'(rd_data_i[(16*p) % (8*W) +: 16])
-                                                     : EB'(rd_data_i[8*p +: 8]);
-        else         push_data[EB*p +: EB] = !elmask[p] ? '0
-                                            : wide_q ? EB'(erow_sel(eblk, p, 2 * 32'(ecnt_q)))
-                                                     : EB'(erow_sel(eblk, p, 32'(ecnt_q)) & 16'h00FF);
+    row       = '0;
+    wide      = (ES > 1) && wide_q;
+    if (push) begin
+      for (int p = 0; p < L; p++) begin
+        row = eb_q ? blk1_q[p] : blk0_q[p];
+        if (dpend_q) begin
+          if (dmask_q[p]) push_data[EB*p +: EB] = wide ? EB'(rd_data_i[(16*p) % (8*W) +: 16])
+                                                       : EB'(rd_data_i[8*p +: 8]);
+        end else if (elmask[p]) begin
+          push_data[EB*p +: EB] = wide ? EB'(row[(16*32'(ecnt_q)) % (8*W) +: 16])
+                                       : EB'(row[8*32'(ecnt_q[EW-1:0]) +: 8]);
+        end
       end
     end
   end
@@ -272,13 +274,6 @@ module tatami_stream #(
   always_ff @(posedge clk_i) begin
     if (en_i && push) fifo_q[wptr_q] <= push_data;
   end
-
-  // 16 bits of row p of a block from byte off (the byte past the row reads 0)
-  function automatic logic [15:0] erow_sel(input logic [BB-1:0] blk, input int p, input int off);
-    logic [8*W+7:0] row;
-    row = {8'h00, blk[8*W*p +: 8*W]};
-    erow_sel = row[8*off +: 16];
-  endfunction
 
   if (ES > 1) begin : g_vmask
     logic [L-1:0] mfifo_q [DEPTH];
@@ -317,8 +312,6 @@ module tatami_stream #(
       kcnt1_q    <= '0;
       lmask0_q   <= '0;
       lmask1_q   <= '0;
-      blk0_q     <= '0;
-      blk1_q     <= '0;
       dpend_q    <= 1'b0;
       dmask_q    <= '0;
       tpend_q    <= 1'b0;
@@ -375,8 +368,6 @@ module tatami_stream #(
       kcnt1_q    <= kcnt1_d;
       lmask0_q   <= lmask0_d;
       lmask1_q   <= lmask1_d;
-      blk0_q     <= blk0_d;
-      blk1_q     <= blk1_d;
       dpend_q    <= dfire;
       dmask_q    <= own_mask;
       tpend_q    <= tfire;

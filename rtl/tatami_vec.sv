@@ -86,6 +86,7 @@ module tatami_vec #(
   input  logic [16*RL-1:0]  rng_rnd_i,
   output logic [4:0]        ev_flags_o
 );
+`include "tatami_fp_funcs.svh"
   localparam int LE  = (L < RL) ? L : RL;      // lanes: L, at most one draw per lane and clock
   localparam int LW  = $clog2(LE + 1);         // chunk element counts 0..LE
   localparam int P32 = (LE < W / 4) ? LE : W / 4; // lanes that fit a W-byte window: 4-byte elements
@@ -344,7 +345,7 @@ module tatami_vec #(
     logic [31:0] cx32, cy32, cz32;
     logic [15:0] cx16, cy16, cz16;
     logic [7:0]  cx8, cy8, cz8;
-    logic [31:0] cx, cy, cz, wx, wy, wz;
+    logic [31:0] cx, cy, cz;
     if (l < P32) begin : g_u32
       assign cx32 = ra_data_i[32*l +: 32];
       assign cy32 = rb_data_i[32*l +: 32];
@@ -366,84 +367,74 @@ module tatami_vec #(
     assign cx8 = ra_data_i[8*l +: 8];
     assign cy8 = rb_data_i[8*l +: 8];
     assign cz8 = rc_data_i[8*l +: 8];
-    always_comb begin
-      cx = (lg_x == 2'd2) ? cx32 : (lg_x == 2'd1) ? {16'd0, cx16} : {24'd0, cx8};
-      cy = (lg_y == 2'd2) ? cy32 : (lg_y == 2'd1) ? {16'd0, cy16} : {24'd0, cy8};
-      cz = (lg_z == 2'd2) ? cz32 : (lg_z == 2'd1) ? {16'd0, cz16} : {24'd0, cz8};
-    end
-    tatami_fp_widen u_wx (.code_i(cx), .dtype_i(dt_x), .bias_i(b_x), .fp32_o(wx));
-    tatami_fp_widen u_wy (.code_i(cy), .dtype_i(dt_y), .bias_i(b_y), .fp32_o(wy));
-    tatami_fp_widen u_wz (.code_i(cz), .dtype_i(dt_z), .bias_i(b_z), .fp32_o(wz));
-
-    // M1: MUL x*y, SCALE x*s0, SGD wd*z.  A1: ADD/SUB/BIAS x +- y, ROWSUM S + x, SGD x + M1.
-    logic [31:0] m1a, m1b, m1y, a1a, a1b, a1y;
-    logic [4:0]  m1f, a1f;
-    always_comb begin
-      m1a = is_sgd ? s2_q : wx;
-      m1b = is_sgd ? wz : ((op_q == OP_SCALE) ? s0_q : wy);
-      a1a = is_rowsum ? (p1_first_q ? FP32_NEG0 : acc_q[32*l +: 32]) : wx;
-      a1b = is_sgd ? m1y : (is_rowsum ? wx : wy);
-    end
-    tatami_fp_mul #(.MB(24)) u_m1 (.a_i(m1a), .b_i(m1b), .y_o(m1y), .flags_o(m1f));
-    tatami_fp_add u_a1 (.a_i(a1a), .b_i(a1b), .sub_i(op_q == OP_SUB), .y_o(a1y), .flags_o(a1f));
-
-    // SGD: v = add(mul(mu, y), g), z' = sub(z, mul(lr, v))
-    logic [31:0] a2y, a3y;
-    logic [4:0]  m2f, a2f, m3f, a3f;
-    if (l < SL) begin : g_sgd
-      logic [31:0] m2y, m3y;
-      tatami_fp_mul #(.MB(24)) u_m2 (.a_i(s1_q), .b_i(wy), .y_o(m2y), .flags_o(m2f));
-      tatami_fp_add u_a2 (.a_i(m2y), .b_i(a1y), .sub_i(1'b0), .y_o(a2y), .flags_o(a2f));
-      tatami_fp_mul #(.MB(24)) u_m3 (.a_i(s0_q), .b_i(a2y), .y_o(m3y), .flags_o(m3f));
-      tatami_fp_add u_a3 (.a_i(wz), .b_i(m3y), .sub_i(1'b1), .y_o(a3y), .flags_o(a3f));
-    end else begin : g_nosgd
-      assign a2y = '0;
-      assign a3y = '0;
-      assign m2f = '0;
-      assign a2f = '0;
-      assign m3f = '0;
-      assign a3f = '0;
-    end
-
-    // x' and y' (numerics 8: denormal -> zero of its sign, D; NaN -> canonical, I)
-    logic [31:0] xr, yr, r;
-    logic [4:0]  xrf, yrf, f;
-    logic        xr_nan, yr_pos;
-    always_comb begin
-      xr = wx;
-      xrf = '0;
-      if (wx[30:23] == 8'd0 && wx[22:0] != 23'd0) begin
-        xr = {wx[31], 31'd0};
-        xrf[1] = 1'b1;
-      end else if (wx[30:23] == 8'hFF && wx[22:0] != 23'd0) begin
-        xr = FP32_QNAN;
-        xrf[0] = 1'b1;
-      end
-      yr = wy;
-      yrf = '0;
-      if (wy[30:23] == 8'd0 && wy[22:0] != 23'd0) begin
-        yr = {wy[31], 31'd0};
-        yrf[1] = 1'b1;
-      end else if (wy[30:23] == 8'hFF && wy[22:0] != 23'd0) begin
-        yr = FP32_QNAN;
-        yrf[0] = 1'b1;
-      end
-      xr_nan = (xr == FP32_QNAN);
-      yr_pos = (yr != FP32_QNAN) && !yr[31] && (yr[30:0] != 31'd0);
-      unique case (op_q)
-        OP_MUL, OP_SCALE: begin r = m1y; f = m1f; end
-        OP_RELU:          begin r = (xr_nan || !xr[31]) ? xr : 32'd0; f = xrf; end
-        OP_RELU_BWD:      begin r = yr_pos ? xr : 32'd0; f = xrf | yrf; end
-        OP_CONVERT:       begin r = xr; f = xrf; end
-        OP_SGD:           begin r = a3y; f = m1f | a1f | m2f | a2f | m3f | a3f; end
-        default:          begin r = a1y; f = a1f; end   // ADD SUB BIAS ROWSUM
-      endcase
-    end
-
+    // The element's arithmetic, evaluated only in a cycle whose read data
+    // arrived (p1_q) and only the operations the op uses: the simulation
+    // model then spends no time on an idle vector unit.
+    // M1: MUL x*y, SCALE x*s0, SGD wd*z.  A1: ADD/SUB/BIAS x +- y, ROWSUM S + x,
+    // SGD x + M1.  SGD: v = add(mul(mu, y), g), z' = sub(z, mul(lr, v)).
+    // x' and y' (numerics 8): denormal -> zero of its sign, D; NaN -> canonical, I.
+    logic [31:0] a1y, a2y, a3y, r;
+    logic [4:0]  f, nf;
     logic [15:0] ncode;
-    logic [4:0]  nf;
-    tatami_fp_narrow u_n (.x_i(r), .dtype_i(odt_q), .bias_i(obias_q), .sr_i(sr_q),
-                          .rnd_i(rng_rnd_i[16*l +: 16]), .code_o(ncode), .flags_o(nf));
+    always_comb begin
+      logic [31:0] wx, wy, wz, m1y, m2y, m3y, xr, yr;
+      logic [4:0]  m1f, a1f, m2f, a2f, m3f, a3f, xrf, yrf;
+      logic        xr_nan, yr_pos;
+      wx = '0;  wy = '0;  wz = '0;
+      m1y = '0; a1y = '0; m2y = '0; a2y = '0; m3y = '0; a3y = '0;
+      m1f = '0; a1f = '0; m2f = '0; a2f = '0; m3f = '0; a3f = '0;
+      xr = '0;  yr = '0;  xrf = '0; yrf = '0; xr_nan = 1'b0; yr_pos = 1'b0;
+      r = '0;   f = '0;   nf = '0;  ncode = '0;
+      cx = '0;  cy = '0;  cz = '0;
+      if (p1_q) begin
+        cx = (lg_x == 2'd2) ? cx32 : (lg_x == 2'd1) ? {16'd0, cx16} : {24'd0, cx8};
+        cy = (lg_y == 2'd2) ? cy32 : (lg_y == 2'd1) ? {16'd0, cy16} : {24'd0, cy8};
+        cz = (lg_z == 2'd2) ? cz32 : (lg_z == 2'd1) ? {16'd0, cz16} : {24'd0, cz8};
+        wx = tatami_fp_widen_f(cx, dt_x, b_x);
+        wy = tatami_fp_widen_f(cy, dt_y, b_y);
+        wz = tatami_fp_widen_f(cz, dt_z, b_z);
+        if (op_q == OP_MUL || op_q == OP_SCALE || is_sgd)
+          {m1f, m1y} = tatami_fp_mul_f(is_sgd ? s2_q : wx,
+                                       is_sgd ? wz : ((op_q == OP_SCALE) ? s0_q : wy));
+        if (op_q == OP_ADD || op_q == OP_SUB || op_q == OP_BIAS || is_rowsum || is_sgd)
+          {a1f, a1y} = tatami_fp_add_f(is_rowsum ? (p1_first_q ? FP32_NEG0 : acc_q[32*l +: 32]) : wx,
+                                       is_sgd ? m1y : (is_rowsum ? wx : wy), op_q == OP_SUB);
+        if (is_sgd && l < SL) begin
+          {m2f, m2y} = tatami_fp_mul_f(s1_q, wy);
+          {a2f, a2y} = tatami_fp_add_f(m2y, a1y, 1'b0);
+          {m3f, m3y} = tatami_fp_mul_f(s0_q, a2y);
+          {a3f, a3y} = tatami_fp_add_f(wz, m3y, 1'b1);
+        end
+        xr = wx;
+        if (wx[30:23] == 8'd0 && wx[22:0] != 23'd0) begin
+          xr = {wx[31], 31'd0};
+          xrf[1] = 1'b1;
+        end else if (wx[30:23] == 8'hFF && wx[22:0] != 23'd0) begin
+          xr = FP32_QNAN;
+          xrf[0] = 1'b1;
+        end
+        yr = wy;
+        if (wy[30:23] == 8'd0 && wy[22:0] != 23'd0) begin
+          yr = {wy[31], 31'd0};
+          yrf[1] = 1'b1;
+        end else if (wy[30:23] == 8'hFF && wy[22:0] != 23'd0) begin
+          yr = FP32_QNAN;
+          yrf[0] = 1'b1;
+        end
+        xr_nan = (xr == FP32_QNAN);
+        yr_pos = (yr != FP32_QNAN) && !yr[31] && (yr[30:0] != 31'd0);
+        unique case (op_q)
+          OP_MUL, OP_SCALE: begin r = m1y; f = m1f; end
+          OP_RELU:          begin r = (xr_nan || !xr[31]) ? xr : 32'd0; f = xrf; end
+          OP_RELU_BWD:      begin r = yr_pos ? xr : 32'd0; f = xrf | yrf; end
+          OP_CONVERT:       begin r = xr; f = xrf; end
+          OP_SGD:           begin r = a3y; f = m1f | a1f | m2f | a2f | m3f | a3f; end
+          default:          begin r = a1y; f = a1f; end   // ADD SUB BIAS ROWSUM
+        endcase
+        if (onar_q && wr_now)
+          {nf, ncode} = tatami_fp_narrow_f(r, odt_q, obias_q, sr_q, rng_rnd_i[16*l +: 16]);
+      end
+    end
 
     assign ln_main[32*l +: 32] = onar_q ? {16'd0, ncode} : r;
     assign ln_nflags[5*l +: 5] = onar_q ? nf : 5'd0;
