@@ -87,6 +87,22 @@ module tatami_vec #(
   output logic [4:0]        ev_flags_o
 );
 `include "tatami_fp_funcs.svh"
+  // An operand as read (numerics 8): a denormal is the zero of its sign (D),
+  // a NaN the canonical NaN (I). Returns {flags, x'}.
+  function automatic logic [36:0] fp_read(input logic [31:0] x);
+    logic [31:0] xo;
+    logic [4:0]  fl;
+    xo = x;
+    fl = '0;
+    if (x[30:23] == 8'd0 && x[22:0] != 23'd0) begin
+      xo    = {x[31], 31'd0};
+      fl[1] = 1'b1;
+    end else if (x[30:23] == 8'hFF && x[22:0] != 23'd0) begin
+      xo    = 32'h7FC0_0000;
+      fl[0] = 1'b1;
+    end
+    fp_read = {fl, xo};
+  endfunction
   localparam int LE  = (L < RL) ? L : RL;      // lanes: L, at most one draw per lane and clock
   localparam int LW  = $clog2(LE + 1);         // chunk element counts 0..LE
   localparam int P32 = (LE < W / 4) ? LE : W / 4; // lanes that fit a W-byte window: 4-byte elements
@@ -405,22 +421,8 @@ module tatami_vec #(
           {m3f, m3y} = tatami_fp_mul_f(s0_q, a2y);
           {a3f, a3y} = tatami_fp_add_f(wz, m3y, 1'b1);
         end
-        xr = wx;
-        if (wx[30:23] == 8'd0 && wx[22:0] != 23'd0) begin
-          xr = {wx[31], 31'd0};
-          xrf[1] = 1'b1;
-        end else if (wx[30:23] == 8'hFF && wx[22:0] != 23'd0) begin
-          xr = FP32_QNAN;
-          xrf[0] = 1'b1;
-        end
-        yr = wy;
-        if (wy[30:23] == 8'd0 && wy[22:0] != 23'd0) begin
-          yr = {wy[31], 31'd0};
-          yrf[1] = 1'b1;
-        end else if (wy[30:23] == 8'hFF && wy[22:0] != 23'd0) begin
-          yr = FP32_QNAN;
-          yrf[0] = 1'b1;
-        end
+        {xrf, xr} = fp_read(wx);
+        {yrf, yr} = fp_read(wy);
         xr_nan = (xr == FP32_QNAN);
         yr_pos = (yr != FP32_QNAN) && !yr[31] && (yr[30:0] != 31'd0);
         unique case (op_q)

@@ -13,6 +13,7 @@ extern "C" {
 #include "numerics.h"
 }
 #include "Vtb_fp_gemm.h"
+#include "tb_fp_sram.h"
 #include "verilated.h"
 #include <algorithm>
 #include <cstdint>
@@ -28,49 +29,18 @@ static const uint32_t BYTES = 1u << 20;
 static Vtb_fp_gemm* top;
 static std::vector<uint8_t> mem;  // mirror of the SRAM
 static std::mt19937_64 rng(20261127);
-static uint64_t cyc;
+static TbFpSram<Vtb_fp_gemm> sram;     // clock and SRAM host port (tb_fp_sram.h)
+static uint64_t& cyc = sram.cyc;
+static void tick() { sram.tick(); }
+static void host_write(uint32_t addr, const uint8_t* src, uint32_t len) {
+  sram.write(addr, src, len);
+  memcpy(&mem[addr], src, len);
+}
 
 enum { DT_INT = 0, DT_BF16 = 1, DT_143 = 2, DT_152 = 3, DT_FP32 = 4 };
 static const char* dt_name[] = {"int", "bf16", "cf8-143", "cf8-152", "fp32"};
 static uint32_t esize(int dt, bool is_c) { return dt == DT_INT ? (is_c ? 4 : 1) : dt == DT_BF16 ? 2 : dt == DT_FP32 ? 4 : 1; }
 
-static void tick() {
-  top->clk_i = 1; top->eval();
-  top->clk_i = 0; top->eval();
-  cyc++;
-}
-static void put(VlWide<8>& p, const uint8_t* b) {
-  for (int w = 0; w < 8; w++) p[w] = b[4 * w] | b[4 * w + 1] << 8 | b[4 * w + 2] << 16 | (uint32_t)b[4 * w + 3] << 24;
-}
-static void get(const VlWide<8>& p, uint8_t* b) {
-  for (int w = 0; w < 8; w++) for (int i = 0; i < 4; i++) b[4 * w + i] = (uint8_t)(p[w] >> (8 * i));
-}
-static void host_write(uint32_t addr, const uint8_t* src, uint32_t len) {
-  uint8_t buf[W];
-  for (uint32_t off = 0; off < len; off += W) {
-    uint32_t n = std::min<uint32_t>(W, len - off);
-    memset(buf, 0, sizeof buf);
-    memcpy(buf, src + off, n);
-    top->host_w_en_i = 1;
-    top->host_w_addr_i = addr + off;
-    put(top->host_w_data_i, buf);
-    top->host_w_be_i = (uint32_t)((1ull << n) - 1);
-    tick();
-    memcpy(&mem[addr + off], buf, n);
-  }
-  top->host_w_en_i = 0;
-}
-static void host_read(uint32_t addr, uint8_t* dst, uint32_t len) {
-  uint8_t buf[W];
-  for (uint32_t off = 0; off < len; off += W) {
-    top->host_r_en_i = 1;
-    top->host_r_addr_i = addr + off;
-    tick();
-    get(top->host_r_data_o, buf);
-    memcpy(dst + off, buf, std::min<uint32_t>(W, len - off));
-  }
-  top->host_r_en_i = 0;
-}
 
 // Operand values: mostly ordinary numbers, now and then every special class.
 static uint16_t rand_bf16() {
@@ -206,7 +176,7 @@ static bool run(const Gemm& g, bool load) {
   uint32_t lo = g.c >= 64 ? g.c - 64 : 0;
   uint32_t hi = std::min<uint32_t>(BYTES, g.c + (uint32_t)(c_elems(g) * ec) + 64);
   std::vector<uint8_t> got(hi - lo + W);
-  host_read(lo, got.data(), hi - lo);
+  sram.read(lo, got.data(), hi - lo);
   for (uint32_t x = lo; x < hi; x++) {
     if (got[x - lo] != exp[x]) {
       uint32_t e = (x - g.c) / ec;
@@ -267,6 +237,7 @@ static Gemm random_gemm(uint32_t maxd) {
 int main(int argc, char** argv) {
   Verilated::commandArgs(argc, argv);
   top = new Vtb_fp_gemm;
+  sram.top = top;
   mem.assign(BYTES, 0);
   top->rst_ni = 0; top->clk_i = 0; top->eval();
   tick(); tick();
@@ -302,7 +273,7 @@ int main(int argc, char** argv) {
       expect(g, exp);
       Res r = start_and_wait(g);
       std::vector<uint8_t> got(c_elems(g) * esize(dtc, true) + W);
-      host_read(g.c, got.data(), (uint32_t)(c_elems(g) * esize(dtc, true)));
+      sram.read(g.c, got.data(), (uint32_t)(c_elems(g) * esize(dtc, true)));
       bool ok = memcmp(got.data(), &exp[g.c], c_elems(g) * esize(dtc, true)) == 0;
       printf("256x256x256 %s -> %s: %lu cycles, utilization %.4f, %s\n", dt_name[dt], dt_name[dtc], r.cycles,
              (double)r.macs / ((double)r.cycles * R * C), ok ? "bit-exact" : "MISMATCH");

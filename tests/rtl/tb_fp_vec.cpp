@@ -20,6 +20,7 @@
 // TB_ONLY=op restricts the op sweep to one op while debugging.
 #include "tb_fp_common.h"
 #include "Vtb_fp_vec.h"
+#include "tb_fp_sram.h"
 #include "verilated.h"
 #include <algorithm>
 #include <map>
@@ -31,7 +32,9 @@ static const uint32_t BYTES = 1u << 20;
 static Vtb_fp_vec* top;
 static std::vector<uint8_t> mem;  // mirror of the SRAM
 static Gen g(20260514);
-static uint64_t cyc;
+static TbFpSram<Vtb_fp_vec> sram;     // clock and SRAM host port (tb_fp_sram.h)
+static uint64_t& cyc = sram.cyc;
+static void tick() { sram.tick(); }
 
 enum { DT_BF16 = 1, DT_143 = 2, DT_152 = 3, DT_FP32 = 4 };
 enum { ST_OK = 0, ST_ADDR_RANGE = 7, ST_BAD_DTYPE = 8, ST_BAD_ARG = 9, ST_OVERLAP = 10 };
@@ -211,48 +214,12 @@ static void ref_exec(std::vector<uint8_t>& M, const Desc& d, tatami_num_ctx* ctx
 }
 
 // ------------------------------------------------------------ simulation
-static void tick() {
-  top->clk_i = 1; top->eval();
-  top->clk_i = 0; top->eval();
-  cyc++;
-}
-static void put(VlWide<8>& p, const uint8_t* b) {
-  for (int w = 0; w < 8; w++) p[w] = b[4 * w] | b[4 * w + 1] << 8 | b[4 * w + 2] << 16 | (uint32_t)b[4 * w + 3] << 24;
-}
-static void get(const VlWide<8>& p, uint8_t* b) {
-  for (int w = 0; w < 8; w++) for (int i = 0; i < 4; i++) b[4 * w + i] = (uint8_t)(p[w] >> (8 * i));
-}
 static void set_desc(const Desc& d) {
   uint8_t b[72];
   d.bytes(b);
   for (int w = 0; w < 18; w++)
     top->desc_i[w] = b[4 * w] | b[4 * w + 1] << 8 | b[4 * w + 2] << 16 | (uint32_t)b[4 * w + 3] << 24;
   top->eval();
-}
-static void host_write(uint32_t addr, const uint8_t* src, uint32_t len) {
-  uint8_t buf[W];
-  for (uint32_t off = 0; off < len; off += W) {
-    uint32_t n = std::min<uint32_t>(W, len - off);
-    memset(buf, 0, sizeof buf);
-    memcpy(buf, src + off, n);
-    top->host_w_en_i = 1;
-    top->host_w_addr_i = addr + off;
-    put(top->host_w_data_i, buf);
-    top->host_w_be_i = (uint32_t)((1ull << n) - 1);
-    tick();
-  }
-  top->host_w_en_i = 0;
-}
-static void host_read(uint32_t addr, uint8_t* dst, uint32_t len) {
-  uint8_t buf[W];
-  for (uint32_t off = 0; off < len; off += W) {
-    top->host_r_en_i = 1;
-    top->host_r_addr_i = addr + off;
-    tick();
-    get(top->host_r_data_o, buf);
-    memcpy(dst + off, buf, std::min<uint32_t>(W, len - off));
-  }
-  top->host_r_en_i = 0;
 }
 
 // ------------------------------------------------------------ stimuli
@@ -440,7 +407,7 @@ static bool run_test(Desc& d) {
     for (uint32_t i = 0; i < rows_of(d, k); i++)
       for (uint32_t j = 0; j < d.n; j++) rand_elem(mem, at(d, k, i, j), d.o[k].dt);
   }
-  host_write((uint32_t)lo, &mem[lo], (uint32_t)(hi - lo));
+  sram.write((uint32_t)lo, &mem[lo], (uint32_t)(hi - lo));
   // a new seed now and then (the seed register), else the state carries over
   if (g.chance(1, 4)) {
     top->seed_we_i = 1; top->seed_i = g.chance(1, 8) ? 0 : g.u32(); tick(); top->seed_we_i = 0;
@@ -454,7 +421,7 @@ static bool run_test(Desc& d) {
   RunRes r;
   if (!run_rtl(d, r)) return false;
   std::vector<uint8_t> got(hi - lo + W);
-  host_read((uint32_t)lo, got.data(), (uint32_t)(hi - lo));
+  sram.read((uint32_t)lo, got.data(), (uint32_t)(hi - lo));
   for (uint64_t a = lo; a < hi; a++) {
     if (got[a - lo] != exp[a]) {
       printf("FAIL: %s: byte 0x%lx (%s) is 0x%02x, expected 0x%02x (was 0x%02x)\n", str(d).c_str(), a,
@@ -669,7 +636,7 @@ static bool perf(const char* what, int op, int dx, int dy, int dz, int dw) {
          (double)r.cycles / elems, (double)elems / r.cycles);
   // the second run changed the SRAM (SGD updates in place...): resync the mirror
   uint64_t lo = 0x10000, hi = a;
-  host_read((uint32_t)lo, &mem[lo], (uint32_t)(hi - lo));
+  sram.read((uint32_t)lo, &mem[lo], (uint32_t)(hi - lo));
   return true;
 }
 
@@ -679,12 +646,13 @@ int main(int argc, char** argv) {
   int scale = argc > 1 ? std::max(1, atoi(argv[1])) : 1;
   int only = getenv("TB_ONLY") ? atoi(getenv("TB_ONLY")) : 0;
   top = new Vtb_fp_vec;
+  sram.top = top;
   mem.assign(BYTES, 0);
   top->rst_ni = 0; top->clk_i = 0; top->eval();
   tick(); tick();
   top->rst_ni = 1; tick();
   for (auto& b : mem) b = (uint8_t)g.u32();
-  host_write(0, mem.data(), BYTES);
+  sram.write(0, mem.data(), BYTES);
   if (top->rng_state_o != TATAMI_NUM_RNG_SEED0) { printf("FAIL: generator state after reset\n"); return 1; }
 
   if (!check_tests(60000 * scale)) return 1;
@@ -742,7 +710,7 @@ int main(int argc, char** argv) {
 
   // the whole SRAM against the mirror: no stray write anywhere
   std::vector<uint8_t> all(BYTES + W);
-  host_read(0, all.data(), BYTES);
+  sram.read(0, all.data(), BYTES);
   for (uint32_t a = 0; a < BYTES; a++) {
     if (all[a] != mem[a]) { printf("FAIL: SRAM byte 0x%x is 0x%02x, expected 0x%02x\n", a, all[a], mem[a]); return 1; }
   }

@@ -33,10 +33,7 @@ module tb_fp_vec #(
   input  logic [AW-1:0]  host_r_addr_i,
   output logic [8*W-1:0] host_r_data_o
 );
-  logic           ra_en, rb_en, rc_en, w_en, e_rc_en, e_w_en;
-  logic [AW-1:0]  ra_addr, rb_addr, rc_addr, w_addr, e_rc_addr, e_w_addr;
-  logic [8*W-1:0] ra_data, rb_data, rc_data, w_data, e_w_data;
-  logic [W-1:0]   w_be, e_w_be;
+`include "tb_fp_sram.svh"
   logic [TW-1:0]  take;
   logic [16*RL-1:0] rnd;
 
@@ -53,23 +50,6 @@ module tb_fp_vec #(
     .clk_i, .rst_ni, .seed_we_i, .seed_i, .take_i(take), .rnd_o(rnd), .state_o(rng_state_o)
   );
 
-  always_comb begin
-    rc_en   = busy_o ? e_rc_en : host_r_en_i;
-    rc_addr = busy_o ? e_rc_addr : host_r_addr_i;
-    w_en    = busy_o ? e_w_en : host_w_en_i;
-    w_addr  = busy_o ? e_w_addr : host_w_addr_i;
-    w_data  = busy_o ? e_w_data : host_w_data_i;
-    w_be    = busy_o ? e_w_be : host_w_be_i;
-  end
-  assign host_r_data_o = rc_data;
   assign ev_w_en_o = e_w_en;
   assign ev_take_o = take;
-
-  tatami_sram #(.BYTES(SRAM_BYTES), .W(W)) u_sram (
-    .clk_i,
-    .ra_en_i(ra_en), .ra_addr_i(ra_addr), .ra_data_o(ra_data),
-    .rb_en_i(rb_en), .rb_addr_i(rb_addr), .rb_data_o(rb_data),
-    .rc_en_i(rc_en), .rc_addr_i(rc_addr), .rc_data_o(rc_data),
-    .w_en_i(w_en), .w_addr_i(w_addr), .w_data_i(w_data), .w_be_i(w_be)
-  );
 endmodule
