@@ -14,7 +14,7 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 # Everything the project needs, from Debian 12. 'make deps' installs what is missing.
 DEB_PACKAGES := build-essential g++ make pkg-config python3 verilator zlib1g-dev \
                 yosys iverilog libcmocka-dev libusb-1.0-0-dev clang libclang-rt-14-dev \
-                nextpnr-ice40 fpga-icestorm gnuplot-nox umockdev libumockdev-dev gtkwave
+                nextpnr-ice40 fpga-icestorm gnuplot-nox umockdev libumockdev-dev gtkwave ccache
 
 .PHONY: deps
 deps: $(BUILD)/.deps-ok

@@ -28,7 +28,7 @@ $(BUILD)/vobj/$(1)/Vtile_$(1)__ALL.a: $(RTL_SRCS) $(RTL_HDRS) sim/sim.mk | deps
 	@mkdir -p $(BUILD)/vobj/$(1)
 	$(VERILATOR) --cc --build -j $(JOBS) -O3 --trace-fst $(VFLAGS_COMMON) -Wno-lint -Wno-style \
 	  --top-module tatami_tile --prefix Vtile_$(1) $(SIM_PARAMS_$(1)) $(SIM_EXTRA_$(1)) --Mdir $(BUILD)/vobj/$(1) \
-	  -CFLAGS "-fPIC -O2 -std=c++17" $(RTL_SRCS) >$(BUILD)/vobj/$(1)/build.log 2>&1 \
+	  -CFLAGS "-fPIC -std=c++17" -MAKEFLAGS "$(VMAKE_FLAGS) OPT_FAST=-O2" $(RTL_SRCS) >$(BUILD)/vobj/$(1)/build.log 2>&1 \
 	  || { cat $(BUILD)/vobj/$(1)/build.log; exit 1; }
 	@touch $(BUILD)/vobj/$(1)/Vtile_$(1)__ALL.a
 endef
