@@ -116,7 +116,8 @@ def main():
     for p in a.params:
         k, _, v = p.partition("=")
         params[k] = v
-    dev = DEVICES[a.board]
+    # a variant (boards.mk BOARD_VARIANTS, e.g. icebreaker-fp) is on its base board's device
+    dev = DEVICES[a.board] if a.board in DEVICES else DEVICES[a.board.split("-")[0]]
     loopback = params.get("LOOPBACK", "0") not in ("0", "")
     rc = 0 if loopback else int(params.get("R", 0)) * int(params.get("C", 0))
 
