@@ -18,6 +18,7 @@ static uint32_t operand(uint32_t other) {
   uint32_t f = rng() & 0x7FFFFFu;
   if (rng() % 3 == 0) f &= 0x7F0000u;                 // BF16 / CFloat8-like
   if (rng() % 8 == 0) f &= 0x700000u;
+  if (rng() % 6 == 0) f &= 0x7F8000u | (rng() % 2 ? 0x4000u : 0u);   /* around the 16 low bits */
   uint32_t e;
   switch (rng() % 12) {
     case 0: return s;                                  // zero
