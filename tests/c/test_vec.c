@@ -240,6 +240,13 @@ static void test_random_descriptors_rtl(void **state) {
       case 12: d.m = tt_rng_range(&r, 200, 3000); break;                     /* range by rows */
       default: break;
     }
+    /* now and then two operands exactly adjacent, or one byte into each other */
+    if (tt_rng_range(&r, 0, 3) == 0) {
+      tatami_vec_operand *p = o[tt_rng_range(&r, 0, 3)], *q = o[tt_rng_range(&r, 0, 3)];
+      uint32_t sz = p->dtype == TF_BF16 ? 2 : p->dtype == TF_FP32 ? 4 : 1;
+      uint64_t end = p->addr + (uint64_t)sz * ((uint64_t)(d.m - 1) * p->ld + d.n);
+      if (p != q && d.m >= 1 && d.m <= 16 && end < sram) q->addr = (uint32_t)end - (uint32_t)tt_rng_range(&r, 0, 1);
+    }
     int rc = tatami_vec_desc_run(dev, &d);
     if (rc == 0) rc = tatami_sync(dev);
     if (rc == TATAMI_EMISMATCH) fail_msg("descriptor %d: %s", t, tatami_last_error(dev));
