@@ -103,7 +103,7 @@ def first_error(d):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--board", required=True, choices=sorted(DEVICES))
+    ap.add_argument("--board", required=True, choices=sorted(DEVICES) + ["icebreaker-fp"])
     ap.add_argument("--dir", required=True)
     ap.add_argument("--target-mhz", type=float, required=True)
     ap.add_argument("--baud", type=int, default=0)
