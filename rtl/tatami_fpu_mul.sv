@@ -1,13 +1,13 @@
 // FP32 multiply of docs/numerics.md 4.2 (the result and flags of
 // tatami_fp_mul_f, bit for bit), iterative, for the serial FPU (tatami_fpu):
 // the 24 x 24-bit significand product by shift-and-add, one multiplier bit
-// per clock, then one clock of rounding and special cases.
+// per clock, then two clocks of rounding and special cases.
 // If one operand's low 16 fraction bits are zero (every widened BF16 or
 // CFloat8 value) it is the multiplier and only its 8 top significand bits
 // are stepped: the product is then a*b' * 2^16 with b' < 2^8, and after 8
 // steps the {H, L} register already holds exactly that.
 // valid_i (with a_i, b_i) starts it when idle; valid_o is a one-clock pulse
-// 10 clocks later (8 steps) or 26 (24 steps), y_o and flags_o are held from
+// 11 clocks later (8 steps) or 27 (24 steps), y_o and flags_o are held from
 // then until the next start. tests/rtl/tb_fpu_units compares it with
 // tatami_fp_mul_f.
 module tatami_fpu_mul (
@@ -76,9 +76,32 @@ module tatami_fpu_mul (
   assign sum = {1'b0, h_q} + (l_q[0] ? {1'b0, a_q} : 25'd0);
 
   // ---------------------------------------------------------------- round (the function's tail)
+  // in two clocks (UP5K timing): fin_q normalises and decides the increment
+  // into r_*; fin2_q adds it, checks the exponent range and packs.
   logic [47:0] p48;
   logic [23:0] sig;
-  logic        g, st, inc;
+  logic        g, st;
+  logic signed [10:0] ey0;
+  always_comb begin
+    p48 = {h_q, l_q};
+    if (p48[47]) begin
+      sig = p48[47:24]; g = p48[23]; st = (p48[22:0] != '0); ey0 = e_q + 11'sd1;
+    end else begin
+      sig = p48[46:23]; g = p48[22]; st = (p48[21:0] != '0); ey0 = e_q;
+    end
+  end
+  logic        fin2_q, r_inc_q, r_inx_q;
+  logic [23:0] r_sig_q;
+  logic signed [10:0] r_ey_q;
+  always_ff @(posedge clk_i) begin
+    if (fin_q) begin
+      r_sig_q <= sig;
+      r_inc_q <= g & (st | sig[0]);
+      r_inx_q <= g | st;
+      r_ey_q  <= ey0;
+    end
+  end
+
   /* verilator lint_off UNUSEDSIGNAL */
   logic [24:0] sig_r;
   /* verilator lint_on UNUSEDSIGNAL */
@@ -86,14 +109,8 @@ module tatami_fpu_mul (
   logic [31:0] y;
   logic [4:0]  fl;
   always_comb begin
-    p48 = {h_q, l_q};
-    if (p48[47]) begin
-      sig = p48[47:24]; g = p48[23]; st = (p48[22:0] != '0); ey = e_q + 11'sd1;
-    end else begin
-      sig = p48[46:23]; g = p48[22]; st = (p48[21:0] != '0); ey = e_q;
-    end
-    inc   = g & (st | sig[0]);
-    sig_r = {1'b0, sig} + {24'd0, inc};
+    sig_r = {1'b0, r_sig_q} + {24'd0, r_inc_q};
+    ey    = r_ey_q;
     if (sig_r[24]) ey = ey + 11'sd1;
     fl    = '0;
     fl[1] = den_q;
@@ -105,7 +122,7 @@ module tatami_fpu_mul (
     end else if (ey < 11'sd1) begin
       y = {sy_q, 31'd0}; fl[3] = 1'b1; fl[4] = 1'b1;
     end else begin
-      y = {sy_q, ey[7:0], sig_r[22:0]}; fl[4] = g | st;
+      y = {sy_q, ey[7:0], sig_r[22:0]}; fl[4] = r_inx_q;
     end
   end
 
@@ -113,12 +130,14 @@ module tatami_fpu_mul (
     if (!rst_ni) begin
       run_q   <= 1'b0;
       fin_q   <= 1'b0;
+      fin2_q  <= 1'b0;
       valid_o <= 1'b0;
       n_q     <= '0;
     end else begin
-      valid_o <= fin_q;
+      valid_o <= fin2_q;
+      fin2_q  <= fin_q;
       fin_q   <= 1'b0;
-      if (valid_i && !run_q && !fin_q) begin
+      if (valid_i && !run_q && !fin_q && !fin2_q) begin
         run_q <= 1'b1;
         n_q   <= n0;
       end else if (run_q) begin
@@ -132,7 +151,7 @@ module tatami_fpu_mul (
   end
 
   always_ff @(posedge clk_i) begin
-    if (valid_i && !run_q && !fin_q) begin
+    if (valid_i && !run_q && !fin_q && !fin2_q) begin
       a_q   <= mcand;
       h_q   <= '0;
       l_q   <= mplier;
@@ -146,10 +165,10 @@ module tatami_fpu_mul (
       h_q <= sum[24:1];
       l_q <= {sum[0], l_q[23:1]};
     end
-    if (fin_q) begin
+    if (fin2_q) begin
       y_o     <= y;
       flags_o <= fl;
     end
   end
-  assign busy_o = run_q || fin_q;
+  assign busy_o = run_q || fin_q || fin2_q;
 endmodule

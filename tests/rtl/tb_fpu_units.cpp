@@ -1,4 +1,4 @@
-// tb_fpu_units: tatami_fpu_add (one operation per clock, 4 clocks of
+// tb_fpu_units: tatami_fpu_add (one operation per clock, 6 clocks of
 // latency) and tatami_fpu_mul (one at a time) against the functions the
 // rest of the RTL uses (tatami_fp_add_f, tatami_fp_mul_f), on operands drawn
 // to hit every case of docs/numerics.md 4: zeros, denormals, Inf, NaN, equal
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   tick();
   top->rst_ni = 1; top->eval();
 
-  // adder: a new operation every clock (gaps now and then), results 4 clocks later
+  // adder: a new operation every clock (gaps now and then), results 6 clocks later
   std::deque<std::pair<uint64_t, uint64_t>> q;          // {expected, operands} per clock
   const long NADD = 400000;
   for (long i = 0; i < NADD + 8; i++) {
@@ -60,8 +60,8 @@ int main(int argc, char** argv) {
     uint64_t ops = ((uint64_t)a << 32) | b;
     q.push_back({v ? (top->exp_add_o | (1ull << 40)) : 0, ops ^ ((uint64_t)top->sub_i << 63)});
     tick();
-    if (q.size() > 4) q.pop_front();
-    if (q.size() == 4) {
+    if (q.size() > 6) q.pop_front();
+    if (q.size() == 6) {
       auto e = q.front();
       bool ev = (e.first >> 40) & 1;
       if (ev != (bool)top->add_v_o) {
@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
   }
   top->add_v_i = 0;
 
-  // multiplier: start, wait for valid_o (10 or 26 clocks), compare
+  // multiplier: start, wait for valid_o (11 or 27 clocks), compare
   const long NMUL = 150000;
   for (long i = 0; i < NMUL; i++) {
     uint32_t b = operand(0x3F800000u);
@@ -92,7 +92,7 @@ int main(int argc, char** argv) {
     int n = 0;
     while (!top->mul_v_o && n < 40) { tick(); n++; }
     bool shortp = ((a & 0xFFFFu) == 0) || ((b & 0xFFFFu) == 0);
-    int want = shortp ? 9 : 25;   // clocks after the start edge
+    int want = shortp ? 10 : 26;   // clocks after the start edge
     if (!top->mul_v_o || n != want) {
       if (fails++ < 10) printf("FAIL: mul(0x%08x, 0x%08x): valid after %d clocks, expected %d\n", a, b, n + 1, want + 1);
       continue;

@@ -1,4 +1,4 @@
-// Testbench top: the serial FPU's arithmetic units (tatami_fpu_add, 4-stage
+// Testbench top: the serial FPU's arithmetic units (tatami_fpu_add, 6-stage
 // pipeline; tatami_fpu_mul, iterative) on the same operands as the reference
 // functions tatami_fp_add_f / tatami_fp_mul_f (exp_*_o, combinational from
 // the inputs); tb_fpu_units.cpp compares them result and flags.
