@@ -2,7 +2,7 @@
 // FPU = 1): the float GEMM descriptors (BF16 / CFloat8 A and B with their
 // biases, C as BF16 / CFloat8 / FP32, trans_a, trans_b, accumulate, strides)
 // and the VEC descriptors (all ten ops, RNE and stochastic rounding), one
-// element at a time on ONE FP32 adder (tatami_fpu_add, 4 stages) and ONE
+// element at a time on ONE FP32 adder (tatami_fpu_add, 6 stages) and ONE
 // multiplier (tatami_fpu_mul, iterative), with one narrowing and one
 // widening converter. Results and flags are those of docs/numerics.md,
 // bit for bit: a GEMM element is S = -0; S = add(S, mul(a_k, b_k)) for
@@ -37,9 +37,9 @@
 // walker: cur (the element), mb (the middle loop's base), tb (the top
 // loop's base), each stepped by a per-slot constant: GEMM: k inside j
 // inside i; VEC: j inside i (ROWSUM: i inside j).
-// CYCLES per GEMM MAC: 2 reads (RD_LAT + 1 each) + multiply (10 for
-// BF16/CFloat8 operands) + add (5) + 2 dispatch = 23 at RD_LAT = 2; per
-// element of the elementwise VEC ops about 20-35, SGD about 90.
+// CYCLES per GEMM MAC: 2 reads (RD_LAT + 1 each) + multiply (11 for
+// BF16/CFloat8 operands) + add (6) + dispatch and loop = about 28 at
+// RD_LAT = 2; per element of the elementwise VEC ops about 15-30, SGD about 85.
 module tatami_fpu #(
   parameter int SRAM_BYTES = 1 << 17,
   parameter int W          = 4,          // memory port bytes (>= 4; only the low 4 are used)
