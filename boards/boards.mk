@@ -22,6 +22,15 @@
 #                            boards/common/sb_pll40_pad_sim.v, replace them)
 
 BOARDS := icebreaker hx8k
+# Variants: another board's top built with other tile parameters (make bitstream
+# BOARD=icebreaker-fp). Not in board-check (make board-check-variants builds them).
+#   icebreaker-fp: the iCEBreaker with the serial floating-point unit (BF16 / CFloat8 GEMMs,
+#                  VEC, flags, seed: protocol 1.1 without RUN) and a 1x1 int8 array
+#                  (docs/boards.md "The FP variant")
+BOARD_VARIANTS := icebreaker-fp
+BOARD_TOP_icebreaker-fp := icebreaker
+BOARD_VARIANT_PARAMS_icebreaker-fp := FPU=1 R=1 C=1
+board_top = $(or $(BOARD_TOP_$(1)),$(1))
 BOARD  ?= icebreaker
 YOSYS_ICE40_SHARE ?= $(shell yosys-config --datdir 2>/dev/null || echo /usr/share/yosys)/ice40
 BOARD_COMMON_SRCS := boards/common/tatami_board_reset.sv
@@ -58,29 +67,40 @@ BOARD_BAUD_icebreaker := $(if $(BAUD),$(BAUD),6000000)
 BOARD_BAUD_hx8k       := $(if $(BAUD),$(BAUD),6000000)
 BOARD_NETLIST_icebreaker := $(BUILD)/icebreaker/icebreaker_top_syn.v
 BOARD_NETLIST_hx8k       := $(BUILD)/hx8k/hx8k_top_syn.v
+BOARD_SIM_SRCS_icebreaker-fp := $(BOARD_SIM_SRCS_icebreaker)
+BOARD_DEV_PARAMS_icebreaker-fp ?=
+BOARD_CLOCK_HZ_icebreaker-fp := $(BOARD_CLOCK_HZ_icebreaker)
+BOARD_BAUD_icebreaker-fp     := $(BOARD_BAUD_icebreaker)
+BOARD_NETLIST_icebreaker-fp  := $(BUILD)/icebreaker-fp/icebreaker-fp_top_syn.v
 
 # ------------------------------------------------------------ implementation
 BOARD_NEXTPNR_icebreaker := --up5k --package sg48
 BOARD_NEXTPNR_hx8k       := --hx8k --package ct256
 BOARD_ICETIME_icebreaker := -d up5k -P sg48
 BOARD_ICETIME_hx8k       := -d hx8k -P ct256
+BOARD_NEXTPNR_icebreaker-fp := $(BOARD_NEXTPNR_icebreaker)
+BOARD_ICETIME_icebreaker-fp := $(BOARD_ICETIME_icebreaker)
 # the timing target (nextpnr --freq, icetime -c) in MHz: the clock, in whole MHz
 BOARD_FREQ_MHZ_icebreaker := $(patsubst %000000,%,$(BOARD_CLOCK_HZ_icebreaker))
 BOARD_FREQ_MHZ_hx8k       := $(patsubst %000000,%,$(BOARD_CLOCK_HZ_hx8k))
+BOARD_FREQ_MHZ_icebreaker-fp := $(BOARD_FREQ_MHZ_icebreaker)
 SEED ?= 1
 NICE ?= nice -n 10
 
 # tile parameters for the report (MACs per cycle = R*C), before overrides
 BOARD_RC_icebreaker := R=4 C=4
 BOARD_RC_hx8k       := R=2 C=2
+BOARD_RC_icebreaker-fp := R=1 C=1
 
 # The clock is a parameter of the iCEBreaker top (its PLL settings follow it); the
 # HX8K top's is fixed at 36 MHz.
 BOARD_CLOCK_PARAM_icebreaker := CLOCK_HZ=$(BOARD_CLOCK_HZ_icebreaker)
 BOARD_CLOCK_PARAM_hx8k       :=
+BOARD_CLOCK_PARAM_icebreaker-fp := $(BOARD_CLOCK_PARAM_icebreaker)
 
 # $(1) = board. Parameters for yosys: "chparam -set NAME VALUE ..."
-board_params = BAUD=$(BOARD_BAUD_$(1)) $(BOARD_CLOCK_PARAM_$(1)) $(BOARD_PARAMS) $(BOARD_PARAMS_$(1))
+board_params = BAUD=$(BOARD_BAUD_$(1)) $(BOARD_CLOCK_PARAM_$(1)) $(BOARD_VARIANT_PARAMS_$(1)) \
+               $(BOARD_PARAMS) $(BOARD_PARAMS_$(1))
 board_chparam = $(foreach p,$(call board_params,$(1)),-set $(subst =, ,$(p)))
 
 define BOARD_RULES
@@ -90,16 +110,16 @@ $(BUILD)/$(1)/params.txt: FORCE_BOARD_PARAMS
 	@mkdir -p $$(dir $$@)
 	@echo '$(call board_params,$(1))' | cmp -s - $$@ || echo '$(call board_params,$(1))' > $$@
 
-$(BUILD)/$(1)/$(1)_top.json: $$(RTL_SRCS) $$(RTL_HDRS) $(BOARD_COMMON_SRCS) boards/$(1)/$(1)_top.sv \
+$(BUILD)/$(1)/$(1)_top.json: $$(RTL_SRCS) $$(RTL_HDRS) $(BOARD_COMMON_SRCS) boards/$(call board_top,$(1))/$(call board_top,$(1))_top.sv \
                              $(BUILD)/$(1)/params.txt | deps
 	@mkdir -p $$(dir $$@)
 	@echo "yosys: $(1) ($$$$(cat $(BUILD)/$(1)/params.txt)), log $(BUILD)/$(1)/yosys.log"
 	@cd $(BUILD)/$(1) && rm -f $(1)_top.json $(1)_top_syn.v yosys_stat.json yosys_stat.txt nextpnr.json \
 	  nextpnr.log $(1).asc $(1).bin icetime.txt icetime.log report.json
 	$(NICE) yosys -q -l $(BUILD)/$(1)/yosys.log -p "read_verilog -sv -DTATAMI_ICE40 -I$(RTL_DIR) \
-	  $$(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/$(1)/$(1)_top.sv; \
-	  chparam $(call board_chparam,$(1)) $(1)_top; \
-	  synth_ice40 -top $(1)_top -json $$@; \
+	  $$(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/$(call board_top,$(1))/$(call board_top,$(1))_top.sv; \
+	  chparam $(call board_chparam,$(1)) $(call board_top,$(1))_top; \
+	  synth_ice40 -top $(call board_top,$(1))_top -json $$@; \
 	  write_verilog -noattr $(BUILD)/$(1)/$(1)_top_syn.v; \
 	  tee -q -o $(BUILD)/$(1)/yosys_stat.json stat -json; tee -q -o $(BUILD)/$(1)/yosys_stat.txt stat"
 
@@ -107,17 +127,17 @@ $(BUILD)/$(1)/$(1)_top_syn.v: $(BUILD)/$(1)/$(1)_top.json
 
 # nextpnr: --timing-allow-fail so that a slow design still gets its numbers; the
 # report (and board-check) judges the timing. A design that does not fit fails here.
-$(BUILD)/$(1)/$(1).asc: $(BUILD)/$(1)/$(1)_top.json boards/$(1)/$(1).pcf
+$(BUILD)/$(1)/$(1).asc: $(BUILD)/$(1)/$(1)_top.json boards/$(call board_top,$(1))/$(call board_top,$(1)).pcf
 	@echo "nextpnr-ice40: $(1), log $(BUILD)/$(1)/nextpnr.log"
 	@cd $(BUILD)/$(1) && rm -f nextpnr.json nextpnr.log icetime.txt icetime.log report.json $(1).asc $(1).bin
-	$(NICE) nextpnr-ice40 $(BOARD_NEXTPNR_$(1)) --pcf boards/$(1)/$(1).pcf --json $$< \
+	$(NICE) nextpnr-ice40 $(BOARD_NEXTPNR_$(1)) --pcf boards/$(call board_top,$(1))/$(call board_top,$(1)).pcf --json $$< \
 	  --freq $(BOARD_FREQ_MHZ_$(1)) --seed $(SEED) --threads 1 --timing-allow-fail \
 	  --report $(BUILD)/$(1)/nextpnr.json --asc $$@.tmp -l $(BUILD)/$(1)/nextpnr.log -q \
 	  || { grep -iE 'error|unable|not enough|too many' $(BUILD)/$(1)/nextpnr.log | tail -5; exit 1; }
 	mv $$@.tmp $$@
 
-$(BUILD)/$(1)/icetime.txt: $(BUILD)/$(1)/$(1).asc boards/$(1)/$(1).pcf
-	$(NICE) icetime $(BOARD_ICETIME_$(1)) -p boards/$(1)/$(1).pcf -t -m -c $(BOARD_FREQ_MHZ_$(1)) \
+$(BUILD)/$(1)/icetime.txt: $(BUILD)/$(1)/$(1).asc boards/$(call board_top,$(1))/$(call board_top,$(1)).pcf
+	$(NICE) icetime $(BOARD_ICETIME_$(1)) -p boards/$(call board_top,$(1))/$(call board_top,$(1)).pcf -t -m -c $(BOARD_FREQ_MHZ_$(1)) \
 	  -r $$@.tmp $$< >$(BUILD)/$(1)/icetime.log 2>&1 || true
 	@grep -q 'Total path delay' $$@.tmp || { cat $(BUILD)/$(1)/icetime.log; exit 1; }
 	mv $$@.tmp $$@
@@ -132,16 +152,16 @@ bitstream-$(1): $(BUILD)/$(1)/$(1).bin $(BUILD)/$(1)/icetime.txt
 report-$(1): | deps
 	-@$$(MAKE) --no-print-directory BUILD=$(BUILD) bitstream-$(1)
 	@python3 boards/common/report.py --board $(1) --dir $(BUILD)/$(1) \
-	  --target-mhz $(BOARD_FREQ_MHZ_$(1)) $(BOARD_RC_$(1)) $(BOARD_PARAMS) $(BOARD_PARAMS_$(1)) \
+	  --target-mhz $(BOARD_FREQ_MHZ_$(1)) $(BOARD_RC_$(1)) $(BOARD_VARIANT_PARAMS_$(1)) $(BOARD_PARAMS) $(BOARD_PARAMS_$(1)) \
 	  --baud $(BOARD_BAUD_$(1)) --clock-hz $(BOARD_CLOCK_HZ_$(1))
 
 check-$(1): | deps
 	-@$$(MAKE) --no-print-directory BUILD=$(BUILD) bitstream-$(1)
 	@python3 boards/common/report.py --board $(1) --dir $(BUILD)/$(1) --check \
-	  --target-mhz $(BOARD_FREQ_MHZ_$(1)) $(BOARD_RC_$(1)) $(BOARD_PARAMS) $(BOARD_PARAMS_$(1)) \
+	  --target-mhz $(BOARD_FREQ_MHZ_$(1)) $(BOARD_RC_$(1)) $(BOARD_VARIANT_PARAMS_$(1)) $(BOARD_PARAMS) $(BOARD_PARAMS_$(1)) \
 	  --baud $(BOARD_BAUD_$(1)) --clock-hz $(BOARD_CLOCK_HZ_$(1))
 endef
-$(foreach b,$(BOARDS),$(eval $(call BOARD_RULES,$(b))))
+$(foreach b,$(BOARDS) $(BOARD_VARIANTS),$(eval $(call BOARD_RULES,$(b))))
 
 # Where the logic goes: the same synthesis without flattening, cells per module
 # (SB_LUT4, SB_CARRY, flops, RAM, DSP) in $(BUILD)/<board>/area.txt. Estimates only:
@@ -150,17 +170,17 @@ $(foreach b,$(BOARDS),$(eval $(call BOARD_RULES,$(b))))
 area: $(BUILD)/$(BOARD)/area.txt
 	@cat $<
 define BOARD_AREA_RULE
-$(BUILD)/$(1)/area.txt: $$(RTL_SRCS) $$(RTL_HDRS) $(BOARD_COMMON_SRCS) boards/$(1)/$(1)_top.sv \
+$(BUILD)/$(1)/area.txt: $$(RTL_SRCS) $$(RTL_HDRS) $(BOARD_COMMON_SRCS) boards/$(call board_top,$(1))/$(call board_top,$(1))_top.sv \
                         $(BUILD)/$(1)/params.txt boards/common/area.py | deps
 	$(NICE) yosys -q -l $(BUILD)/$(1)/area.log -p "read_verilog -sv -DTATAMI_ICE40 -I$(RTL_DIR) \
-	  $$(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/$(1)/$(1)_top.sv; \
-	  chparam $(call board_chparam,$(1)) $(1)_top; synth_ice40 -noflatten -top $(1)_top; \
+	  $$(RTL_SRCS) $(BOARD_COMMON_SRCS) boards/$(call board_top,$(1))/$(call board_top,$(1))_top.sv; \
+	  chparam $(call board_chparam,$(1)) $(call board_top,$(1))_top; synth_ice40 -noflatten -top $(call board_top,$(1))_top; \
 	  tee -q -o $(BUILD)/$(1)/area_stat.json stat -json"
 	python3 boards/common/area.py $(BUILD)/$(1)/area_stat.json > $$@
 endef
-$(foreach b,$(BOARDS),$(eval $(call BOARD_AREA_RULE,$(b))))
+$(foreach b,$(BOARDS) $(BOARD_VARIANTS),$(eval $(call BOARD_AREA_RULE,$(b))))
 
-.PHONY: FORCE_BOARD_PARAMS bitstream report prog prog-sram board-check board-lint boards-sim-cells
+.PHONY: FORCE_BOARD_PARAMS bitstream report prog prog-sram board-check board-check-variants board-lint boards-sim-cells
 FORCE_BOARD_PARAMS:
 
 bitstream: bitstream-$(BOARD)
@@ -173,6 +193,10 @@ prog-sram: bitstream-$(BOARD)
 # Both boards, each must fit and meet its clock target on nextpnr's and icetime's timing.
 board-check:
 	@rc=0; for b in $(BOARDS); do \
+	  $(MAKE) --no-print-directory BUILD=$(BUILD) check-$$b || rc=1; done; exit $$rc
+
+board-check-variants:
+	@rc=0; for b in $(BOARD_VARIANTS); do \
 	  $(MAKE) --no-print-directory BUILD=$(BUILD) check-$$b || rc=1; done; exit $$rc
 
 # -Wall lint of the board tops (RTL + board files, with the dev overrides); cells_sim.v's

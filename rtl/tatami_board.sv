@@ -26,7 +26,8 @@ module tatami_board #(
   parameter int PL_SKID = 0,
   parameter int CLOCK_HZ = 36000000,
   parameter int BAUD = 12000000,
-  parameter int LOOPBACK = 0
+  parameter int LOOPBACK = 0,
+  parameter int FPU = 0                 // the tile's serial floating-point unit (tatami_tile FPU)
 ) (
   input  logic clk_i,
   input  logic rst_ni,
@@ -58,7 +59,8 @@ module tatami_board #(
     tatami_tile #(
       .R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .PROFILE(PROFILE),
       .TILE_X(TILE_X), .TILE_Y(TILE_Y), .CREDITS(CREDITS), .RX_TIMEOUT(RX_TIMEOUT),
-      .CNT_W(CNT_W), .CLOCK_HZ(CLOCK_HZ), .MEM(MEM), .DSP(DSP != 0), .DW(DW), .ENGINE(ENGINE), .PL_SKID(PL_SKID != 0)
+      .CNT_W(CNT_W), .CLOCK_HZ(CLOCK_HZ), .MEM(MEM), .DSP(DSP != 0), .DW(DW), .ENGINE(ENGINE), .PL_SKID(PL_SKID != 0),
+      .FPU(FPU != 0)
     ) u_tile (
       .clk_i, .rst_ni,
       .rx_data_i(rx_data), .rx_valid_i(rx_valid), .rx_ready_o(rx_ready),

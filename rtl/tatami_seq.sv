@@ -42,6 +42,8 @@ module tatami_seq #(
   parameter int RD_LAT     = 1,          // clocks from rd_en_o to rd_data_i: 1, or 2 (tatami_sram1p ARB=0)
   parameter bit FP         = 1'b0,       // protocol 1.1: float GEMM, flags, seed, RUN
   parameter bit VEC        = 1'b0,       // FP: a vector unit is attached (VEC)
+  parameter bit PROG       = 1'b1,       // FP: RUN (command programs); 0: RUN is BAD_OPCODE
+                                         // (the host expands programs), any RD_LAT
   localparam int AW        = $clog2(SRAM_BYTES)
 ) (
   input  logic           clk_i,
@@ -129,7 +131,7 @@ module tatami_seq #(
   // ------------------------------------------------------------ constants
   localparam logic [15:0] VERSION  = FP ? `TATAMI_VERSION_1_1 : `TATAMI_VERSION;
   // INFO features: int8 GEMM; FP adds BF16 and CFloat8 GEMMs and FLAGS/SEED
-  localparam logic [7:0]  FEATURES = FP ? (VEC ? 8'h3F : 8'h37) : 8'h01;
+  localparam logic [7:0]  FEATURES = FP ? ((VEC ? 8'h1F : 8'h17) | (PROG ? 8'h20 : 8'h00)) : 8'h01;
   localparam logic [31:0] SRAM32   = SRAM_BYTES;
   localparam logic [31:0] CLK32    = CLOCK_HZ;
   localparam logic [31:0] PROF32   = PROFILE;
@@ -619,7 +621,7 @@ module tatami_seq #(
       end
       `TATAMI_OP_RUN: begin
         // only from the link (a record with RUN fails before it gets here)
-        if (!FP)                     x_status_c = 4'(`TATAMI_ST_BAD_OPCODE);
+        if (!FP || !PROG)            x_status_c = 4'(`TATAMI_ST_BAD_OPCODE);
         else if (cur_len < 16'd8 || cur_len > 16'd40 || cur_len[1:0] != 2'd0)
                                      x_status_c = 4'(`TATAMI_ST_BAD_LEN);
         else                         x_args_c = 1'b1;
@@ -1394,7 +1396,7 @@ module tatami_seq #(
 
   // ------------------------------------------------------------ FP: types, flags, seed, RUN, VEC
   logic [4:0] flags_q;
-  if (FP && RD_LAT != 1) begin : g_bad_fp
+  if (FP && PROG && RD_LAT != 1) begin : g_bad_fp
     tatami_seq_FP_needs_RD_LAT_1 u_fail ();   // no such module: stops elaboration
   end
   if (FP) begin : g_fp
@@ -1494,7 +1496,7 @@ module tatami_seq #(
         v_chk_start_q <= v_chk_start_c;
         v_start_q     <= v_start_c;
         pb_byte_q     <= (fb_raddr_o < 11'd72) ? pbuf_q[8*fb_raddr_o[6:0] +: 8] : 8'h00;
-        if (run_start_c) begin
+        if (PROG && run_start_c) begin
           run_q     <= 1'b1;
           run_pc_q  <= {1'b0, args_d[31:0]};
           run_end_q <= {1'b0, args_d[31:0]} + {1'b0, args_d[63:32]};
@@ -1503,19 +1505,19 @@ module tatami_seq #(
           run_idx_q <= '0;
           rf_cnt_q  <= '0;
         end
-        if (state_q == S_RFETCH && rf_cnt_q != 3'(NRF + 1)) begin
+        if (PROG && state_q == S_RFETCH && rf_cnt_q != 3'(NRF + 1)) begin
           rf_cnt_q <= rf_cnt_q + 3'd1;
           for (int i = 0; i < NRF; i++) begin
             if (rf_cnt_q == 3'(i + 1)) fbuf_q[8*W*i +: 8*W] <= rd_data_i;
           end
         end
-        if (rec_load_c) begin
+        if (PROG && rec_load_c) begin
           rec_code_q <= fbuf_q[7:0];
           rec_len_q  <= rf_rlen;
           pbuf_q     <= pb_sub;
           rec_badp_q <= pb_badp;
         end
-        if (run_next_c) begin
+        if (PROG && run_next_c) begin
           rf_cnt_q <= '0;
           if (rsp_status_q == 4'd0) begin
             run_idx_q <= run_idx_q + 32'd1;

@@ -1,7 +1,7 @@
 # sim/: the tile built by Verilator into libtatami, behind sim/tatami_sim.h.
 # Each profile is a Verilator model with its own class prefix (Vtile_<profile>).
 
-SIM_PROFILES := sim tiny icebreaker
+SIM_PROFILES := sim tiny icebreaker icebreaker_fp
 SIM_PARAMS_sim  := -GR=16 -GC=16 -GSRAM_BYTES=1048576 -GW=32 -GPROFILE=0 -GFP=1\'b1 -GCREDITS=4 -GCNT_W=64
 SIM_PARAMS_tiny := -GR=4 -GC=4 -GSRAM_BYTES=65536 -GW=4 -GPROFILE=3 -GCREDITS=2 -GCNT_W=64
 # The iCEBreaker board's tile (boards/icebreaker/icebreaker_top.sv) at the tile
@@ -11,6 +11,13 @@ SIM_PARAMS_tiny := -GR=4 -GC=4 -GSRAM_BYTES=65536 -GW=4 -GPROFILE=3 -GCREDITS=2 
 SIM_PARAMS_icebreaker := -GR=4 -GC=4 -GSRAM_BYTES=131072 -GW=4 -GPROFILE=1 -GCREDITS=4 -GCNT_W=32 \
                          -GCLOCK_HZ=30000000 -GMEM=1 -GDSP=1 -GDW=18 -GENGINE=1 -GPL_SKID=1 -GRX_TIMEOUT=4096
 SIM_EXTRA_icebreaker := $(ICE40_SIM)
+# The iCEBreaker FP variant (boards.mk ICEBREAKER_FP=1; URI sim:profile=icebreaker-fp):
+# the board tile with the serial floating-point unit (FPU=1: BF16/CFloat8 GEMMs and VEC,
+# no RUN) in place of most of the int8 array (R=C=1).
+SIM_PARAMS_icebreaker_fp := -GR=1 -GC=1 -GSRAM_BYTES=131072 -GW=4 -GPROFILE=1 -GCREDITS=4 -GCNT_W=32 \
+                         -GCLOCK_HZ=30000000 -GMEM=1 -GDSP=1 -GDW=18 -GENGINE=1 -GPL_SKID=1 -GRX_TIMEOUT=4096 \
+                         -GFPU=1\'b1
+SIM_EXTRA_icebreaker_fp := $(ICE40_SIM)
 
 VERILATOR_ROOT ?= /usr/share/verilator
 # Verilator's own headers are not warning-clean: include them as system headers.

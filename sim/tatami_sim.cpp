@@ -15,6 +15,7 @@
 #include "Vtile_sim.h"
 #include "Vtile_tiny.h"
 #include "Vtile_icebreaker.h"
+#include "Vtile_icebreaker_fp.h"
 
 namespace {
 
@@ -71,8 +72,9 @@ const Profile kProfiles[] = {
     {"sim", make_model<Vtile_sim>},
     {"tiny", make_model<Vtile_tiny>},
     {"icebreaker", make_model<Vtile_icebreaker>},
+    {"icebreaker-fp", make_model<Vtile_icebreaker_fp>},
 };
-const char *const kProfileNames[] = {"sim", "tiny", "icebreaker", nullptr};
+const char *const kProfileNames[] = {"sim", "tiny", "icebreaker", "icebreaker-fp", nullptr};
 
 }  // namespace
 

@@ -92,6 +92,12 @@ done
 for t in "$BUILD"/tests/test_*; do
   [ -x "$t" ] && run "c-$(basename "$t" | sed 's/^test_//')" "$t"
 done
+# --- i4-fpu: the float GEMM, VEC and program tests on the iCEBreaker FP variant's tile
+# (the serial FPU, sim:profile=icebreaker-fp) under check:
+for t in float_gemm vec program; do
+  [ -x "$BUILD/tests/test_$t" ] && run "c-$t-icebreaker-fp" env TATAMI_TEST_SIM=sim:profile=icebreaker-fp "$BUILD/tests/test_$t"
+done
+# --- end i4-fpu
 for t in "$BUILD"/tests-san/test_*; do
   [ -x "$t" ] && run "asan-$(basename "$t" | sed 's/^test_//')" env TATAMI_SAN=1 "$t"
 done

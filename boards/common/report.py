@@ -103,7 +103,7 @@ def first_error(d):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--board", required=True, choices=sorted(DEVICES))
+    ap.add_argument("--board", required=True, choices=sorted(DEVICES) + ["icebreaker-fp"])
     ap.add_argument("--dir", required=True)
     ap.add_argument("--target-mhz", type=float, required=True)
     ap.add_argument("--baud", type=int, default=0)
@@ -116,7 +116,8 @@ def main():
     for p in a.params:
         k, _, v = p.partition("=")
         params[k] = v
-    dev = DEVICES[a.board]
+    # a variant (boards.mk BOARD_VARIANTS, e.g. icebreaker-fp) is on its base board's device
+    dev = DEVICES[a.board] if a.board in DEVICES else DEVICES[a.board.split("-")[0]]
     loopback = params.get("LOOPBACK", "0") not in ("0", "")
     rc = 0 if loopback else int(params.get("R", 0)) * int(params.get("C", 0))
 

@@ -24,7 +24,8 @@ module icebreaker_top #(
   parameter int CNT_W = 32,
   parameter int RX_TIMEOUT = 4096, // inter-byte timeout in a frame: 137 us at 30 MHz
   parameter int LOOPBACK = 0,      // 1: UART echo, no tile (link bring-up)
-  parameter int SRAM_BYTES = 131072
+  parameter int SRAM_BYTES = 131072,
+  parameter int FPU = 0            // 1: the FP variant (boards.mk BOARD=icebreaker-fp: FPU=1 R=1 C=1)
 ) (
   input  logic CLK,
   input  logic BTN_N,
@@ -65,7 +66,8 @@ module icebreaker_top #(
   tatami_board #(
     .R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .PROFILE(1),
     .TILE_X(0), .TILE_Y(0), .CREDITS(CREDITS), .RX_TIMEOUT(RX_TIMEOUT), .CNT_W(CNT_W),
-    .MEM(MEM), .DSP(DSP), .DW(DW), .ENGINE(ENGINE), .PL_SKID(1), .CLOCK_HZ(CLOCK_HZ), .BAUD(BAUD), .LOOPBACK(LOOPBACK)
+    .MEM(MEM), .DSP(DSP), .DW(DW), .ENGINE(ENGINE), .PL_SKID(1), .CLOCK_HZ(CLOCK_HZ), .BAUD(BAUD), .LOOPBACK(LOOPBACK),
+    .FPU(FPU)
   ) u_board (
     .clk_i(clk), .rst_ni(rst_n), .uart_rx_i(RX), .uart_tx_o(TX),
     .led_idle_o(idle), .led_busy_o(busy), .led_error_o(error)

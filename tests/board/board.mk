@@ -1,6 +1,8 @@
 # tests/board: the virtual iCEBreaker (docs/vboard.md).
 #   $(BUILD)/bin/tatami-vboard       FT2232H emulator (umockdev) + Verilator model of icebreaker_top (RTL)
 #   $(BUILD)/bin/tatami-vboard-gate  the same with the synthesized netlist (gate-level simulation)
+#   $(BUILD)/bin/tatami-vboard-fp    the same for the FP variant (boards.mk BOARD=icebreaker-fp:
+#                                    icebreaker_top with BOARD_VARIANT_PARAMS_icebreaker-fp)
 #   make vboard        build them       make test-board    run the board tests
 #   make bench-board   link efficiency and GEMM cycles on the virtual board vs sim:
 # The board's sources and parameters come from boards/boards.mk (BOARD_*_icebreaker): the
@@ -20,6 +22,7 @@ VB_OBJDIR   := $(BUILD)/obj/board
 
 VB_BIN      := $(BUILD)/bin/tatami-vboard
 VB_GATE_BIN := $(BUILD)/bin/tatami-vboard-gate
+VB_FP_BIN   := $(BUILD)/bin/tatami-vboard-fp
 VB_ECHO     := $(BUILD)/tests/board/ftdi_echo
 VB_CHECK    := $(BUILD)/tests/board/vb_check
 VB_COMMON_OBJS := $(VB_OBJDIR)/vboard.o $(VB_OBJDIR)/ft2232h.o $(VB_OBJDIR)/vboard_loop.o
@@ -69,6 +72,14 @@ else
 VB_RTL_OBJS := $(VB_OBJDIR)/vboard_nomodel.o
 endif
 
+# The FP variant: the same RTL with the variant's parameters (FPU=1 R=1 C=1).
+ifneq ($(strip $(BOARD_SIM_SRCS_icebreaker-fp)),)
+$(eval $(call VB_MODEL_RULE,fp,$(BOARD_SIM_SRCS_icebreaker-fp),$(BOARD_SIM_VFLAGS) -GCLOCK_HZ=$(VB_CLOCK_HZ) -GBAUD=$(VB_BAUD) $(foreach p,$(BOARD_VARIANT_PARAMS_icebreaker-fp),-G$(p)) $(BOARD_DEV_PARAMS_icebreaker-fp)))
+VB_FP_OBJS := $(VB_OBJDIR)/model_fp.o $(BUILD)/vboard/fp/Vvb_fp__ALL.a
+else
+VB_FP_OBJS := $(VB_OBJDIR)/vboard_nomodel.o
+endif
+
 # Gate level: the yosys netlist, yosys's iCE40 cell models (the PLL model
 # passes the clock through). NO_ICE40_DEFAULT_ASSIGNMENTS: Verilator cannot
 # take cells_sim.v's default port assignments.
@@ -84,6 +95,10 @@ $(VB_BIN): $(VB_COMMON_OBJS) $(VB_RTL_OBJS) $(SIM_VERILATED)
 	@mkdir -p $(dir $@)
 	g++ -o $@ $(VB_COMMON_OBJS) $(VB_RTL_OBJS) $(SIM_VERILATED) $(VB_LDLIBS)
 
+$(VB_FP_BIN): $(VB_COMMON_OBJS) $(VB_FP_OBJS) $(SIM_VERILATED)
+	@mkdir -p $(dir $@)
+	g++ -o $@ $(VB_COMMON_OBJS) $(VB_FP_OBJS) $(SIM_VERILATED) $(VB_LDLIBS)
+
 $(VB_GATE_BIN): $(VB_COMMON_OBJS) $(VB_GATE_OBJS) $(SIM_VERILATED)
 	@mkdir -p $(dir $@)
 	@[ -n "$(VB_GATE_OBJS)" ] || { echo "vboard-gate: no netlist (BOARD_NETLIST_icebreaker) to simulate"; exit 1; }
@@ -91,7 +106,7 @@ $(VB_GATE_BIN): $(VB_COMMON_OBJS) $(VB_GATE_OBJS) $(SIM_VERILATED)
 
 .PHONY: vboard vboard-gate test-board bench-board FORCE_VB_INPUTS
 FORCE_VB_INPUTS:
-vboard: $(VB_BIN) $(VB_ECHO) $(VB_CHECK) $(TATAMI_CLI)
+vboard: $(VB_BIN) $(VB_FP_BIN) $(VB_ECHO) $(VB_CHECK) $(TATAMI_CLI)
 vboard-gate: $(VB_GATE_BIN)
 
 test-board: vboard

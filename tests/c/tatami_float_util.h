@@ -5,6 +5,9 @@
 #ifndef TATAMI_FLOAT_UTIL_H
 #define TATAMI_FLOAT_UTIL_H
 
+#include <stdio.h>
+#include <string.h>
+
 #include "numerics.h"
 #include "tatami.h"
 #include "tatami_test_util.h"
@@ -93,5 +96,16 @@ static inline int tf_status(tatami_device *dev, int rc) {
 }
 
 static inline int tf_sanitized(void) { return getenv("TATAMI_SAN") != NULL; }
+
+/* The simulated tile the RTL cases run on: "check:sim:" (the sim profile), or
+ * with TATAMI_TEST_SIM set (e.g. "sim:profile=icebreaker-fp", the iCEBreaker
+ * FP variant's serial FPU) check: of that URI. Other URIs pass unchanged. */
+static inline const char *tf_uri(const char *uri) {
+  static char buf[160];
+  const char *e = getenv("TATAMI_TEST_SIM");
+  if (strcmp(uri, "check:sim:") != 0 || !e || !*e) return uri;
+  snprintf(buf, sizeof buf, "check:%s", e);
+  return buf;
+}
 
 #endif

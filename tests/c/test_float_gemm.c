@@ -123,7 +123,7 @@ static void test_random_all_dtypes(void **state) {
   int reps = tf_sanitized() ? 2 : 4;
   for (size_t u = 0; u < sizeof uris / sizeof uris[0]; u++) {
     tatami_device *dev;
-    assert_int_equal(tatami_open(uris[u], &dev), 0);
+    assert_int_equal(tatami_open(tf_uri(uris[u]), &dev), 0);
     tatami_num_ctx ctx;
     tf_ctx_reset(&ctx);
     for (int ia = 0; ia < 3; ia++)
@@ -158,8 +158,10 @@ static void test_random_descriptors_rtl(void **state) {
   (void)state;
   tt_rng r = {tt_seed("test_random_descriptors_rtl", 0xDE5C)};
   tatami_device *dev;
-  assert_int_equal(tatami_open("check:sim:", &dev), 0);
-  const uint32_t sram = 1u << 20;
+  assert_int_equal(tatami_open(tf_uri("check:sim:"), &dev), 0);
+  tatami_info info;
+  assert_int_equal(tatami_get_info(dev, &info), 0);
+  const uint32_t sram = (uint32_t)info.sram_bytes;   /* B at sram / 16, C at sram / 8 */
   const uint32_t edge[] = {0, 1, 2, 3, 4, 5, 7, 8, 16, 17, 40, 0xFFFFFF, 0x1000000, 0xFFFFFFFF};
   int n = tf_sanitized() ? 60 : 300, ran = 0, statuses[16] = {0};
   for (int t = 0; t < n; t++) {
@@ -173,8 +175,8 @@ static void test_random_descriptors_rtl(void **state) {
     d.lda = ((d.flags & 1) ? d.m : d.k) + tt_rng_range(&r, 0, 3);
     d.ldb = ((d.flags & 2) ? d.k : d.n) + tt_rng_range(&r, 0, 3);
     d.ldc = d.n + tt_rng_range(&r, 0, 3);
-    d.a = tt_rng_range(&r, 0, 4000), d.b = 0x10000 + tt_rng_range(&r, 0, 4000);
-    d.c = 0x20000 + tt_rng_range(&r, 0, 4000);
+    d.a = tt_rng_range(&r, 0, 4000), d.b = sram / 16 + tt_rng_range(&r, 0, 4000);
+    d.c = sram / 8 + tt_rng_range(&r, 0, 4000);
     d.bias_a = (uint8_t)tt_rng_range(&r, 0, 63), d.bias_b = (uint8_t)tt_rng_range(&r, 0, 63);
     d.bias_c = (uint8_t)tt_rng_range(&r, 0, 63);
     /* one field made bad or at an edge, now and then */
@@ -216,7 +218,7 @@ static void test_order_and_rounding(void **state) {
   (void)state;
   for (size_t u = 0; u < sizeof uris / sizeof uris[0]; u++) {
     tatami_device *dev;
-    assert_int_equal(tatami_open(uris[u], &dev), 0);
+    assert_int_equal(tatami_open(tf_uri(uris[u]), &dev), 0);
     tatami_tensor a, b, c;
     assert_int_equal(tatami_tensor_create(dev, TATAMI_BF16, 1, 3, &a), 0);
     assert_int_equal(tatami_tensor_create(dev, TATAMI_BF16, 3, 1, &b), 0);
@@ -251,7 +253,7 @@ static void test_flags(void **state) {
   (void)state;
   for (size_t u = 0; u < sizeof uris / sizeof uris[0]; u++) {
     tatami_device *dev;
-    assert_int_equal(tatami_open(uris[u], &dev), 0);
+    assert_int_equal(tatami_open(tf_uri(uris[u]), &dev), 0);
     assert_int_equal(tf_flags(dev), 0);   /* reset state */
     tatami_tensor a, b, c;
     assert_int_equal(tatami_tensor_create(dev, TATAMI_BF16, 1, 1, &a), 0);

@@ -188,7 +188,83 @@ static void test_random_ops(void **state) {
   tt_rng r = {tt_seed("test_vec_random_ops", 0xFEC7)};
   for (size_t u = 0; u < sizeof uris / sizeof uris[0]; u++) random_ops(uris[u], &r, tf_sanitized() ? 120 : 400);
   /* the RTL vector unit, every result and flag compared with ref: by check: */
-  random_ops("check:sim:", &r, tf_sanitized() ? 4 : 15);
+  /* (the serial FPU of TATAMI_TEST_SIM=sim:profile=icebreaker-fp simulates
+   * fast: many more) */
+  int rtl_iters = getenv("TATAMI_TEST_SIM") ? 300 : 15;
+  random_ops(tf_uri("check:sim:"), &r, tf_sanitized() ? 4 : rtl_iters);
+}
+
+/* Random VEC descriptors, valid and not, on the RTL through check:: the
+ * tile's status (its checks 2..5 in order) must equal the reference model's
+ * for every one (check: fails with TATAMI_EMISMATCH otherwise), and the ones
+ * that run must leave identical bytes (readbacks, compared by check:). */
+static void test_random_descriptors_rtl(void **state) {
+  (void)state;
+  tt_rng r = {tt_seed("test_vec_random_descriptors_rtl", 0x5EC7)};
+  tatami_device *dev;
+  assert_int_equal(tatami_open(tf_uri("check:sim:"), &dev), 0);
+  tatami_info info;
+  assert_int_equal(tatami_get_info(dev, &info), 0);
+  const uint32_t sram = (uint32_t)info.sram_bytes;
+  const uint32_t edge[] = {0, 1, 2, 3, 5, 16, 0xFFFFFF, 0x1000000, 0xFFFFFFFF};
+  int n = tf_sanitized() ? 40 : (getenv("TATAMI_TEST_SIM") ? 600 : 120), ran = 0;
+  int statuses[16] = {0};
+  for (int t = 0; t < n; t++) {
+    tatami_vec_desc d = {0};
+    d.op = (uint8_t)(tt_rng_range(&r, 0, 15) ? tt_rng_range(&r, 1, 10) : tt_rng_range(&r, 0, 12));
+    d.flags = (uint8_t)tt_rng_range(&r, 0, 1);
+    d.m = tt_rng_range(&r, 1, 6), d.n = tt_rng_range(&r, 1, 6);
+    for (int k = 0; k < 3; k++) d.s[k] = rand_scalar(&r);
+    tatami_vec_operand *o[4] = {&d.x, &d.y, &d.z, &d.w};
+    for (int k = 0; k < 4; k++) {
+      o[k]->dtype = (uint8_t)(tt_rng_range(&r, 0, 9) ? tt_rng_range(&r, 1, 4) : tt_rng_range(&r, 0, 6));
+      o[k]->bias = (uint8_t)tt_rng_range(&r, 0, 63);
+      o[k]->ld = d.n + tt_rng_range(&r, 0, 2);
+      o[k]->addr = 0x400u * (uint32_t)(1 + 2 * k) + tt_rng_range(&r, 0, 64);
+    }
+    if (d.op == TATAMI_VEC_SGD && tt_rng_range(&r, 0, 3)) d.y.dtype = d.z.dtype = TF_FP32;
+    /* one field made bad, in place or at an edge, now and then */
+    switch (tt_rng_range(&r, 0, 16)) {
+      case 0: d.m = edge[tt_rng_range(&r, 0, 8)]; break;
+      case 1: d.n = edge[tt_rng_range(&r, 0, 8)]; break;
+      case 2: o[tt_rng_range(&r, 0, 3)]->ld = d.n - (uint32_t)tt_rng_range(&r, 0, 2); break;
+      case 3: o[tt_rng_range(&r, 0, 3)]->bias = (uint8_t)tt_rng_range(&r, 60, 255); break;
+      case 4: d.flags = (uint8_t)tt_rng_range(&r, 0, 255); break;
+      case 5: *o[2] = *o[0]; break;                                          /* Z in place of X */
+      case 6: d.z.addr = d.x.addr + (uint32_t)tt_rng_range(&r, 0, 40); break; /* overlap? */
+      case 7: d.w.addr = d.z.addr + (uint32_t)tt_rng_range(&r, 0, 40); break;
+      case 8: *o[1] = *o[2]; break;                                          /* Y = Z (SGD) */
+      case 9: o[tt_rng_range(&r, 0, 3)]->addr = sram - (uint32_t)tt_rng_range(&r, 1, 200); break;
+      case 10: o[tt_rng_range(&r, 0, 3)]->addr = edge[tt_rng_range(&r, 0, 8)]; break;
+      case 11: o[tt_rng_range(&r, 0, 3)]->ld = edge[tt_rng_range(&r, 0, 8)]; break;
+      case 12: d.m = tt_rng_range(&r, 200, 3000); break;                     /* range by rows */
+      default: break;
+    }
+    /* now and then two operands exactly adjacent, or one byte into each other */
+    if (tt_rng_range(&r, 0, 3) == 0) {
+      tatami_vec_operand *p = o[tt_rng_range(&r, 0, 3)], *q = o[tt_rng_range(&r, 0, 3)];
+      uint32_t sz = p->dtype == TF_BF16 ? 2 : p->dtype == TF_FP32 ? 4 : 1;
+      uint64_t end = p->addr + (uint64_t)sz * ((uint64_t)(d.m - 1) * p->ld + d.n);
+      if (p != q && d.m >= 1 && d.m <= 16 && end < sram) q->addr = (uint32_t)end - (uint32_t)tt_rng_range(&r, 0, 1);
+    }
+    int rc = tatami_vec_desc_run(dev, &d);
+    if (rc == 0) rc = tatami_sync(dev);
+    if (rc == TATAMI_EMISMATCH) fail_msg("descriptor %d: %s", t, tatami_last_error(dev));
+    if (rc == TATAMI_EINVAL) continue;   /* refused by the host's own checks */
+    if (!(rc == 0 || (rc <= -101 && rc >= -111)))
+      fail_msg("descriptor %d: %s: %s", t, tatami_strerror(rc), tatami_last_error(dev));
+    statuses[rc == 0 ? 0 : -rc - 100]++;
+    ran += rc == 0;
+    if (rc == 0 && t % 4 == 0) {
+      uint8_t buf[1024];
+      assert_int_equal(tatami_read(dev, d.z.addr & ~1023u, buf, sizeof buf), 0);
+      assert_int_equal(tf_flags(dev) <= 31, 1);   /* FLAGS compared by check: too */
+    }
+  }
+  print_message("%d descriptors: %d ran; BAD_DTYPE %d, BAD_ARG %d, ADDR_RANGE %d, OVERLAP %d\n", n,
+                ran, statuses[8], statuses[9], statuses[7], statuses[10]);
+  assert_true(ran > 0 && statuses[8] > 0 && statuses[9] > 0 && statuses[7] > 0 && statuses[10] > 0);
+  tatami_close(dev);
 }
 
 /* ------------------------------------------------------------ stochastic rounding */
@@ -206,9 +282,11 @@ static void sr_convert(tatami_device *dev, const uint32_t *v, uint32_t n, uint16
 
 static void test_sr(void **state) {
   (void)state;
-  for (size_t u = 0; u < sizeof uris / sizeof uris[0]; u++) {
+  /* the ref: URIs, then the RTL (check:sim:, or TATAMI_TEST_SIM's) */
+  for (size_t u = 0; u <= sizeof uris / sizeof uris[0]; u++) {
     tatami_device *dev;
-    assert_int_equal(tatami_open(uris[u], &dev), 0);
+    const char *uri = u < sizeof uris / sizeof uris[0] ? uris[u] : tf_uri("check:sim:");
+    assert_int_equal(tatami_open(uri, &dev), 0);
     /* numerics.md 6.3 worked sequence, seed 0x12345678 */
     assert_int_equal(tatami_seed(dev, 0x12345678), 0);
     uint32_t v2[2] = {0x3F80C000, 0x3F80C000};
@@ -500,6 +578,7 @@ static void test_old_device(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_ops),     cmocka_unit_test(test_sr),
+      cmocka_unit_test(test_random_descriptors_rtl),
       cmocka_unit_test(test_checks),         cmocka_unit_test(test_payload_checks),
       cmocka_unit_test(test_host_checks),    cmocka_unit_test(test_old_device),
   };
