@@ -236,7 +236,7 @@ $(BOARD_ECHO_DIR)/$(1)/Vicebreaker_top: $(2) $(BOARD_ECHO_TB) boards/boards.mk $
 	@# the testbench's object: its -D flags may have changed, which its own make does not see
 	@rm -f $$(dir $$@)tb_board_echo.o
 	$(NICE) $(VERILATOR) --cc --exe --build -j $(JOBS) -O1 $(BOARD_SIM_VFLAGS) $(3) \
-	  --top-module icebreaker_top --Mdir $$(dir $$@) -o Vicebreaker_top -CFLAGS "-O1 $(BOARD_ECHO_TBDEFS)" \
+	  --top-module icebreaker_top --Mdir $$(dir $$@) -o Vicebreaker_top -CFLAGS "-O1 $(BOARD_ECHO_TBDEFS)" -MAKEFLAGS "$(VMAKE_FLAGS)" \
 	  $$(abspath $(2) $(BOARD_ECHO_TB)) >$$(dir $$@)build.log 2>&1 || { tail -30 $$(dir $$@)build.log; exit 1; }
 endef
 $(eval $(call BOARD_ECHO_RULE,rtl,$(BOARD_SIM_SRCS_icebreaker),$(foreach p,$(BOARD_ECHO_PARAMS),-G$(p))))

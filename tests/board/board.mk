@@ -57,7 +57,7 @@ $(BUILD)/vboard/$(1)/Vvb_$(1)__ALL.a: $(2) $(BUILD)/vboard/$(1)/inputs.txt $(VB_
 	@mkdir -p $(BUILD)/vboard/$(1)
 	nice $(VERILATOR) --cc --build -j $(JOBS) -O3 -Wno-fatal -Wno-lint -Wno-style $(3) \
 	  --top-module icebreaker_top --prefix Vvb_$(1) --Mdir $(BUILD)/vboard/$(1) $(4) \
-	  -CFLAGS "-std=c++17" $(foreach f,$(2),$(abspath $(f))) >$(BUILD)/vboard/$(1)/build.log 2>&1 \
+	  -CFLAGS "-std=c++17" -MAKEFLAGS "$(VMAKE_FLAGS)" $(foreach f,$(2),$(abspath $(f))) >$(BUILD)/vboard/$(1)/build.log 2>&1 \
 	  || { tail -40 $(BUILD)/vboard/$(1)/build.log; exit 1; }
 	@touch $$@
 $(VB_OBJDIR)/model_$(1).o: $(VB_DIR)/vboard_model.cpp $(VB_DIR)/vboard_board.h $(BUILD)/vboard/$(1)/Vvb_$(1)__ALL.a
