@@ -84,6 +84,44 @@ if [ "${TATAMI_BUILD:-0}" = 1 ]; then
   run build make -s BUILD="$BUILD" all test-build
 fi
 
+# ---- the boards' checks and the virtual board: a second stream --------------------
+# stream_boards runs them one after the other (they build the board models and
+# drive umockdev); make test runs it in the background beside the simulator
+# tests, the other core's share (TATAMI_SERIAL=1: in line, one stream). Its
+# lines are printed after the first stream's and its counts added.
+stream_boards() {
+  # -Wall lint of the board tops; the UART PHY in icebreaker_top as RTL and gate
+  # level (LOOPBACK echo). (Each board's bitstream must build, fit, and meet its
+  # clock target on both nextpnr's and icetime's timing: the background job.)
+  if [ -f boards/boards.mk ]; then
+    run board-lint       make -s BUILD="$BUILD" board-lint
+    run board-echo       make -s BUILD="$BUILD" board-echo
+  fi
+
+  # ---- virtual iCEBreaker (tests/board, docs/vboard.md) --------------------------
+  # The usb: path end to end with no hardware: libtatami's libusb driver against an
+  # emulated FT2232H (umockdev) and the Verilator model of icebreaker_top; one entry
+  # per tests/board/t_*.sh (make test-board runs the same).
+  if [ -f tests/board/board.mk ]; then
+    run vboard-build make -s BUILD="$BUILD" vboard
+    for s in tests/board/t_*.sh; do
+      run "vboard-$(basename "$s" .sh | sed 's/^t_//')" env BUILD="$BUILD" bash "$s"
+    done
+  fi
+  # ---- end virtual iCEBreaker ------------------------------------------------------
+}
+sb_pid=
+if [ "${TATAMI_SERIAL:-0}" = 1 ]; then
+  stream_boards
+else
+  rm -f "$LOGDIR/stream-boards.counts"
+  ( pass=0; fail=0; failed=()
+    stream_boards
+    printf '%s\n%s\n%s\n' "$pass" "$fail" "${failed[*]}" >"$LOGDIR/stream-boards.counts"
+  ) >"$LOGDIR/stream-boards.out" 2>&1 &
+  sb_pid=$!
+fi
+
 run rtl-lint        make -s BUILD="$BUILD" lint
 run rtl-synth-ice40 make -s BUILD="$BUILD" synth-check
 for tb in "$BUILD"/rtltb/*/V*; do
@@ -110,28 +148,19 @@ for s in tests/sh/*.sh; do
   [ -f "$s" ] && run "sh-$(basename "$s" .sh)" bash "$s"
 done
 
-# ---- boards (boards/boards.mk, docs/boards.md) -------------------------------
-# -Wall lint of the board tops; the UART PHY in icebreaker_top as RTL and gate level
-# (LOOPBACK echo); each board's bitstream must build, fit, and meet its clock target
-# (iCEBreaker 30 MHz, HX8K 36 MHz; boards.mk BOARD_FREQ_MHZ_<board>)
-# on both nextpnr's and icetime's timing (build/<board>/report.json).
-if [ -f boards/boards.mk ]; then
-  run board-lint       make -s BUILD="$BUILD" board-lint
-  run board-echo       make -s BUILD="$BUILD" board-echo
+# ---- the second stream's results (the boards and the virtual board)
+if [ -n "$sb_pid" ]; then
+  wait "$sb_pid" || true
+  cat "$LOGDIR/stream-boards.out"
+  if [ -f "$LOGDIR/stream-boards.counts" ]; then
+    { read -r sp; read -r sf; read -r sfl; } <"$LOGDIR/stream-boards.counts"
+    pass=$((pass + sp)); fail=$((fail + sf))
+    [ -n "$sfl" ] && failed+=($sfl)
+  else
+    fail=$((fail + 1)); failed+=(stream-boards)
+    echo "FAIL  stream-boards: ended without its counts (log: $LOGDIR/stream-boards.out)"
+  fi
 fi
-# ---- end boards (the bitstreams are reported after the virtual board) ------------
-
-# ---- virtual iCEBreaker (tests/board, docs/vboard.md) --------------------------
-# The usb: path end to end with no hardware: libtatami's libusb driver against an
-# emulated FT2232H (umockdev) and the Verilator model of icebreaker_top; one entry
-# per tests/board/t_*.sh (make test-board runs the same).
-if [ -f tests/board/board.mk ]; then
-  run vboard-build make -s BUILD="$BUILD" vboard
-  for s in tests/board/t_*.sh; do
-    run "vboard-$(basename "$s" .sh | sed 's/^t_//')" env BUILD="$BUILD" bash "$s"
-  done
-fi
-# ---- end virtual iCEBreaker ------------------------------------------------------
 
 # The bitstreams, started in the background at the top (the HX8K one only in
 # make test-long: make test's 15-minute budget on 2 cores has no room for a
