@@ -104,57 +104,7 @@ module tatami_fpu #(
     tatami_fpu_needs_W_4_RD_LAT_1_or_2 u_fail ();
   end
 
-  // log2 of the element size of a dtype code (1 BF16, 4 FP32, else 1 byte)
-  function automatic logic [1:0] dt_lg(input logic [7:0] dt);
-    unique case (dt)
-      8'd1:    dt_lg = 2'd1;
-      8'd4:    dt_lg = 2'd2;
-      default: dt_lg = 2'd0;
-    endcase
-  endfunction
-
-  // ================================================================ VEC descriptor
-  logic [7:0]  d_op, d_flags;
-  logic [15:0] d_res;
-  logic [31:0] d_m, d_n, d_s0, d_s1, d_s2;
-  logic [4*32-1:0] d_addr, d_ld;
-  logic [4*8-1:0]  d_dt, d_bias;
-  logic [4*16-1:0] d_ores;
-  logic [3:0]  d_rd, d_wr, d_row, d_used;
-  always_comb begin
-    d_op    = desc_i[0 +: 8];
-    d_flags = desc_i[8 +: 8];
-    d_res   = desc_i[16 +: 16];
-    d_m     = desc_i[32 +: 32];
-    d_n     = desc_i[64 +: 32];
-    d_s0    = desc_i[96 +: 32];
-    d_s1    = desc_i[128 +: 32];
-    d_s2    = desc_i[160 +: 32];
-    for (int k = 0; k < 4; k++) begin
-      d_addr[32*k +: 32] = desc_i[8*(24 + 12*k) +: 32];
-      d_ld[32*k +: 32]   = desc_i[8*(28 + 12*k) +: 32];
-      d_dt[8*k +: 8]     = desc_i[8*(32 + 12*k) +: 8];
-      d_bias[8*k +: 8]   = desc_i[8*(33 + 12*k) +: 8];
-      d_ores[16*k +: 16] = desc_i[8*(34 + 12*k) +: 16];
-    end
-    unique case (d_op)
-      8'd1, 8'd2, 8'd3, 8'd5, 8'd7: d_rd = 4'b0011;
-      8'd4, 8'd6, 8'd8, 8'd9:       d_rd = 4'b0001;
-      8'd10:                        d_rd = 4'b0111;
-      default:                      d_rd = 4'b0000;
-    endcase
-    unique case (d_op)
-      8'd1, 8'd2, 8'd3, 8'd4, 8'd5, 8'd6, 8'd7, 8'd8, 8'd9: d_wr = 4'b0100;
-      8'd10:   d_wr = 4'b1110;
-      default: d_wr = 4'b0000;
-    endcase
-    unique case (d_op)
-      8'd5:    d_row = 4'b0010;
-      8'd8:    d_row = 4'b0100;
-      default: d_row = 4'b0000;
-    endcase
-    d_used = d_rd | d_wr;
-  end
+`include "tatami_vec_desc.svh"
 
   // ================================================================ state
   typedef enum logic [3:0] {
@@ -362,20 +312,8 @@ module tatami_fpu #(
   logic [31:0] xr, yr, fn_y;
   logic [4:0]  xrf, yrf, fn_f;
   always_comb begin
-    xr  = rx_q;
-    xrf = '0;
-    if (rx_q[30:23] == 8'd0 && rx_q[22:0] != 23'd0) begin
-      xr = {rx_q[31], 31'd0}; xrf[1] = 1'b1;
-    end else if (rx_q[30:23] == 8'hFF && rx_q[22:0] != 23'd0) begin
-      xr = QNAN; xrf[0] = 1'b1;
-    end
-    yr  = ry_q;
-    yrf = '0;
-    if (ry_q[30:23] == 8'd0 && ry_q[22:0] != 23'd0) begin
-      yr = {ry_q[31], 31'd0}; yrf[1] = 1'b1;
-    end else if (ry_q[30:23] == 8'hFF && ry_q[22:0] != 23'd0) begin
-      yr = QNAN; yrf[0] = 1'b1;
-    end
+    {xrf, xr} = fp_read(rx_q);
+    {yrf, yr} = fp_read(ry_q);
     unique case (op_q)
       OP_RELU: begin
         fn_y = (xr == QNAN || !xr[31]) ? xr : 32'd0; fn_f = xrf;
