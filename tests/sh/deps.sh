@@ -16,8 +16,10 @@ rc=$?
 set -e
 echo "$out"
 [ $rc -ne 0 ] || { echo "FAIL: make deps succeeded with a missing package"; exit 1; }
-echo "$out" | grep -q "apt-get update && apt-get install -y --no-install-recommends tatami-no-such-package" \
+# (here-strings, not echo | grep -q: with pipefail, grep -q's early exit can
+# kill echo with SIGPIPE and fail a check that matched)
+grep -q "apt-get update && apt-get install -y --no-install-recommends tatami-no-such-package" <<<"$out" \
   || { echo "FAIL: no exact apt-get command"; exit 1; }
-echo "$out" | grep -q "installing" && { echo "FAIL: tried to install as non-root"; exit 1; }
+grep -q "installing" <<<"$out" && { echo "FAIL: tried to install as non-root"; exit 1; }
 [ ! -e "$tmp/b/.deps-ok" ] || { echo "FAIL: marked deps as done"; exit 1; }
 echo "deps: non-root path prints the command and stops"
