@@ -1,5 +1,5 @@
-// Testbench top: the serial FPU's arithmetic units (tatami_fpu_add, 6-stage
-// pipeline; tatami_fpu_mul, iterative) on the same operands as the reference
+// Testbench top: the serial FPU's arithmetic units (tatami_fpu_add and
+// tatami_fpu_mul, both iterative) on the same operands as the reference
 // functions tatami_fp_add_f / tatami_fp_mul_f (exp_*_o, combinational from
 // the inputs); tb_fpu_units.cpp compares them result and flags.
 module tb_fpu_units (
@@ -11,6 +11,7 @@ module tb_fpu_units (
   input  logic [31:0] b_i,
   input  logic        sub_i,
   output logic        add_v_o,
+  output logic        add_busy_o,
   output logic [36:0] add_o,
   output logic [36:0] exp_add_o,
   output logic        mul_v_o,
@@ -22,7 +23,7 @@ module tb_fpu_units (
   logic [31:0] ay, my;
   logic [4:0]  af, mf;
   tatami_fpu_add u_add (.clk_i, .rst_ni, .valid_i(add_v_i), .a_i, .b_i, .sub_i,
-                        .valid_o(add_v_o), .y_o(ay), .flags_o(af));
+                        .busy_o(add_busy_o), .valid_o(add_v_o), .y_o(ay), .flags_o(af));
   tatami_fpu_mul u_mul (.clk_i, .rst_ni, .valid_i(mul_v_i), .a_i, .b_i,
                         .busy_o(mul_busy_o), .valid_o(mul_v_o), .y_o(my), .flags_o(mf));
   assign add_o     = {af, ay};
