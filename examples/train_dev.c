@@ -218,14 +218,14 @@ static int setup(dev_trainer *d, char *why, size_t why_len) {
   tatami_info in;
   int rc = tatami_get_info(d->dev, &in);
   if (rc) return failed(d, "reading the device's info", rc);
-  /* RUN is not needed: libtatami expands the programs on the host for a device
-   * without it (the iCEBreaker FP variant), with the same results. */
-  unsigned need = TATAMI_FEAT_VEC | TATAMI_FEAT_FLAGS |
-                  (c->low ? TATAMI_FEAT_CF8 : TATAMI_FEAT_BF16);
+  /* Neither RUN nor VEC is needed: for a device without them (the iCEBreaker
+   * FP variant) libtatami expands the programs and emulates VEC on the host,
+   * with the same results, moving the VEC operands over the link. */
+  unsigned need = TATAMI_FEAT_FLAGS | (c->low ? TATAMI_FEAT_CF8 : TATAMI_FEAT_BF16);
   if (in.version < 0x0101 || (in.dtypes & need) != need) {
     snprintf(why, why_len,
              "the device (%s, protocol %u.%u, features 0x%02x) lacks what training needs "
-             "(features 0x%02x: %s GEMM, VEC, FLAGS)",
+             "(features 0x%02x: %s GEMM, FLAGS)",
              in.backend, in.version >> 8, in.version & 0xFF, in.dtypes, need,
              c->low ? "CFloat8" : "BF16");
     return TATAMI_EUNSUPPORTED;

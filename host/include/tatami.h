@@ -9,7 +9,9 @@
  *                     Options: sram=BYTES, rows=R, cols=C (the geometry);
  *                     features=MASK (TATAMI_FEAT_* it reports and implements,
  *                     default 0x3f: e.g. "ref:features=0x1f" has no RUN, so
- *                     programs are expanded on the host); version=0x100
+ *                     programs are expanded on the host; "ref:features=0x13"
+ *                     has no CF8, VEC or RUN, as the iCEBreaker FP variant,
+ *                     so VEC is emulated by the library); version=0x100
  *                     models a protocol 1.0 tile (int8 GEMMs only).
  *   "check:URI"       runs URI and mirrors every command to "ref:" (with URI's
  *                     version and features); the first readback, status or
@@ -110,7 +112,8 @@ enum {
   TATAMI_FEAT_INT8 = 1 << 0,   /* int8 x int8 -> int32 GEMM */
   TATAMI_FEAT_BF16 = 1 << 1,   /* BF16 GEMM */
   TATAMI_FEAT_CF8 = 1 << 2,    /* CFloat8 GEMM, both layouts */
-  TATAMI_FEAT_VEC = 1 << 3,    /* the vector unit (tatami_vec and its wrappers) */
+  TATAMI_FEAT_VEC = 1 << 3,    /* the vector unit (tatami_vec and its wrappers; emulated
+                                  by the library on a 1.1 device without it) */
   TATAMI_FEAT_FLAGS = 1 << 4,  /* sticky flags and the random seed */
   TATAMI_FEAT_PROGRAM = 1 << 5 /* command programs (tatami_program_*) */
 };
@@ -228,7 +231,22 @@ int tatami_gemm_desc_run(tatami_device *dev, const tatami_gemm_desc *d);
  * has its own dtype (BF16, FP32, CFloat8 with its bias; not the integers).
  * flags: TATAMI_ROUND_SR rounds the BF16/CFloat8 outputs stochastically (the
  * tile's random source, tatami_seed), otherwise to nearest even. All are
- * queued like tatami_gemm. */
+ * queued like tatami_gemm.
+ *
+ * A protocol 1.1 device without TATAMI_FEAT_VEC (the iCEBreaker FP variant)
+ * gets the vector unit from the library: each VEC waits for the commands
+ * before it, is checked as the tile checks it (a refused descriptor writes
+ * nothing and reports the tile's TATAMI_EDEV_* code at tatami_sync), then
+ * its operands are READ, it is computed on the host by the reference model
+ * (same bits, flags and stochastic-rounding draws as a tile with VEC), and
+ * the elements it writes go back by WRITE. The cost is link traffic: every
+ * operand byte crosses the link (results twice), one round trip per VEC,
+ * and none of it is tile time in the counters. tatami_get_flags reports
+ * the device's flags ORed with those of the emulated ops, tatami_clear_flags
+ * clears both, tatami_seed seeds the host's random source too (from the
+ * reset state at tatami_open: only the host's stream is drawn). Programs
+ * on such a device are always expanded on the host (see tatami_program_run).
+ * A 1.0 tile has no float types: VEC answers TATAMI_EDEV_BAD_OPCODE there. */
 enum { TATAMI_ROUND_SR = 1 << 8 };
 
 typedef enum tatami_vec_op {
@@ -332,7 +350,8 @@ int tatami_program_end(tatami_device *dev, tatami_program **out);
  * tatami_program_run expands it: each recorded command is sent on its own
  * with the parameters substituted, and waited for before the next one, so
  * that a failing command stops the program as RUN does. Same results and
- * errors, one round trip per command. */
+ * errors, one round trip per command. The same on a device without
+ * TATAMI_FEAT_VEC, whatever its RUN: its VEC records are emulated on the host. */
 int tatami_program_run(tatami_device *dev, const tatami_program *p, const uint64_t *params,
                        unsigned nparams);
 /* Commands in the program. */

@@ -4,6 +4,7 @@
  * recorded into the program being recorded. */
 #include "device.h"
 #include "proto.h"
+#include "ref_model.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,10 +26,156 @@ static int sync_backend(tatami_device *dev) {
   BACKEND_CALL(dev, "program_run", dev->ops->sync(dev));
 }
 
+/* Remember an error for tatami_sync (the first one only). */
+static void defer(tatami_device *dev, int rc, long record) {
+  if (dev->deferred) return;
+  dev->deferred = rc;
+  dev->deferred_record = record;
+  memcpy(dev->deferred_msg, dev->err, sizeof dev->deferred_msg);
+}
+
+/* ------------------------------------------------------------ VEC on the host */
+/* A 1.1 device without the vector unit (the iCEBreaker FP variant) gets VEC
+ * from the library: the reference model's VEC (the definition of its
+ * results, flags and statuses) on the operands read from the device, and
+ * the bytes it writes written back. A 1.0 tile keeps answering BAD_OPCODE:
+ * it has no float types to compute on. */
+static int vec_emulated(const tatami_device *dev) {
+  return dev->info.version >= 0x0101 && !(dev->info.dtypes & TATAMI_FEAT_VEC);
+}
+
+static int emu_read(tatami_device *dev, uint64_t addr, void *dst, size_t n) {
+  BACKEND_CALL(dev, "vec (emulated on the host): reading an operand",
+               dev->ops->read(dev, addr, dst, n));
+}
+static int emu_write(tatami_device *dev, uint64_t addr, const void *src, size_t n) {
+  BACKEND_CALL(dev, "vec (emulated on the host): writing a result",
+               dev->ops->write(dev, addr, src, n));
+}
+
+/* Move [addr, addr + n) between the device and buf, at most max_data bytes
+ * a command (the READ/WRITE commands' limit). */
+static int emu_xfer(tatami_device *dev, int write, uint64_t addr, uint8_t *buf, uint64_t n) {
+  uint64_t max = dev->info.max_data ? dev->info.max_data : 1024;
+  for (uint64_t off = 0; off < n;) {
+    size_t c = (size_t)(n - off < max ? n - off : max);
+    int rc = write ? emu_write(dev, addr + off, buf + off, c) : emu_read(dev, addr + off, buf + off, c);
+    if (rc) return rc;
+    off += c;
+  }
+  return 0;
+}
+
+/* An operand's bytes between the device and its image img (img[0] is the
+ * byte at o->addr). A write moves the elements only, never the bytes between
+ * strided rows (they are not the op's); a read takes the whole span when the
+ * gaps are small (fewer commands), else row by row. */
+static int emu_operand_io(tatami_device *dev, int write, const tatami_ref_vec *v,
+                          const tatami_ref_vec_operand *o, uint8_t *img) {
+  uint64_t es = o->dtype == 4 ? 4 : o->dtype == 1 ? 2 : 1;
+  uint64_t row = es * v->n, stride = es * o->ld;
+  if (o->rows == 1 || stride == row || (!write && stride - row < 32))
+    return emu_xfer(dev, write, o->addr, img, o->len);
+  for (uint32_t i = 0; i < o->rows; i++) {
+    int rc = emu_xfer(dev, write, o->addr + i * stride, img + i * stride, row);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+/* Emulate one VEC payload: the tile's checks first (when one fails, *status
+ * gets the device's TATAMI_EDEV_* code and nothing is read or written), then
+ * READ the operands, run the model's VEC with the host's flags and random
+ * source, WRITE the bytes it writes. Commands issued before must have
+ * completed. Returns 0 or the failure of a transfer (link, host memory). */
+static int vec_emulate(tatami_device *dev, const uint8_t *payload, size_t len, int *status) {
+  *status = 0;
+  tatami_ref_vec v;
+  uint8_t st = tatami_ref_vec_check(payload, len, dev->info.sram_bytes, NULL, 0, &v);
+  if (st != TATAMI_REF_OK) {
+    *status = -(100 + (int)st);
+    return 0;
+  }
+  /* One image per distinct range: slots with the same range (an in-place
+   * update; a written slot intersects another only so, the check's OVERLAP
+   * rule) share it, as they share the tile's SRAM, and move once. */
+  uint8_t *img[4] = {NULL, NULL, NULL, NULL};
+  int own[4] = {0, 0, 0, 0};
+  int rc = 0;
+  for (int i = 0; i < 4 && rc == 0; i++) {
+    const tatami_ref_vec_operand *o = &v.o[i];
+    if (!o->read && !o->written) continue;
+    for (int j = 0; j < i && !img[i]; j++)
+      if (img[j] && v.o[j].addr == o->addr && v.o[j].len == o->len) img[i] = img[j];
+    if (img[i]) continue;
+    if (o->len > SIZE_MAX || !(img[i] = malloc((size_t)o->len)))
+      rc = tatami_dev_error(dev, TATAMI_ENOMEM, "vec (emulated on the host): no host memory "
+                            "for a %" PRIu64 "-byte operand", o->len);
+    own[i] = 1;
+  }
+  /* Read what is read (a slot whose image an earlier slot already read
+   * with the same rows and stride: once). */
+  for (int i = 0; i < 4 && rc == 0; i++) {
+    const tatami_ref_vec_operand *o = &v.o[i];
+    if (!o->read) continue;
+    int done = 0;
+    for (int j = 0; j < i; j++)
+      done |= v.o[j].read && img[j] == img[i] && v.o[j].rows == o->rows &&
+              v.o[j].ld == o->ld && v.o[j].dtype == o->dtype;
+    if (!done) rc = emu_operand_io(dev, 0, &v, o, img[i]);
+  }
+  if (rc == 0) tatami_ref_vec_exec(&v, img, &dev->vec_num);
+  /* Write each written image once: slots sharing one have the same rows,
+   * stride and dtype (the check allows nothing else). */
+  for (int i = 0; i < 4 && rc == 0; i++) {
+    if (!v.o[i].written) continue;
+    int done = 0;
+    for (int j = 0; j < i; j++) done |= v.o[j].written && img[j] == img[i];
+    if (!done) rc = emu_operand_io(dev, 1, &v, &v.o[i], img[i]);
+  }
+  for (int i = 0; i < 4; i++)
+    if (own[i]) free(img[i]);
+  return rc;
+}
+
+/* The host's copies of the state a SEED or CLEAR_FLAGS changes, kept in
+ * step with the device's when the host emulates VEC. */
+static void emu_follow(tatami_device *dev, uint8_t op, const uint8_t *payload, size_t len) {
+  if (!vec_emulated(dev)) return;
+  if (op == TATAMI_OP_SEED && len == 4) tatami_num_seed(&dev->vec_num, tatami_get_u32(payload));
+  if (op == TATAMI_OP_CLEAR_FLAGS && len == 1 && !(payload[0] & 0xE0))
+    tatami_num_clear_flags(&dev->vec_num, payload[0]);
+}
+
+/* A VEC call on a device without VEC: queued semantics as the tile's. The
+ * commands before it complete first (their errors, kept for tatami_sync,
+ * come first); a descriptor the tile would refuse is reported at sync with
+ * the tile's code. */
+static int vec_issue_emulated(tatami_device *dev, const uint8_t *payload, size_t len) {
+  int rc = tatami_sync(dev);
+  if (rc && rc > -100) return rc;   /* the link failed: nothing more can run */
+  if (rc) defer(dev, rc, dev->err_record);
+  int status;
+  rc = vec_emulate(dev, payload, len, &status);
+  if (rc == 0 && status) {
+    char saved[sizeof dev->err];
+    memcpy(saved, dev->err, sizeof saved);
+    tatami_dev_error(dev, status, "vec: %s (VEC emulated on the host: the device has no vector "
+                     "unit; checked as the tile checks it, nothing written)",
+                     tatami_strerror(status));
+    defer(dev, status, -1);
+    memcpy(dev->err, saved, sizeof saved);   /* the call itself succeeded */
+  }
+  return rc;
+}
+
 int tatami_dev_issue(tatami_device *dev, uint8_t op, const void *payload, size_t len,
                      const char *what) {
   if (dev->recording) return tatami_program_record(dev, op, payload, len);
-  return backend_cmd(dev, op, payload, len, NULL, 0, what);
+  if (op == TATAMI_OP_VEC && vec_emulated(dev)) return vec_issue_emulated(dev, payload, len);
+  int rc = backend_cmd(dev, op, payload, len, NULL, 0, what);
+  if (rc == 0) emu_follow(dev, op, payload, len);
+  return rc;
 }
 
 /* ------------------------------------------------------------ VEC */
@@ -200,7 +347,8 @@ int tatami_get_flags(tatami_device *dev, unsigned *flags) {
   if (!flags) return tatami_dev_error(dev, TATAMI_EINVAL, "get_flags: flags pointer is NULL");
   uint8_t b = 0;
   int rc = backend_cmd(dev, TATAMI_OP_FLAGS, NULL, 0, &b, 1, "get_flags");
-  if (rc == 0) *flags = b;
+  /* with the flags of the VEC ops the host emulated (0 on a device with VEC) */
+  if (rc == 0) *flags = b | (vec_emulated(dev) ? tatami_num_flags(&dev->vec_num) : 0);
   return rc;
 }
 
@@ -284,8 +432,10 @@ int tatami_program_end(tatami_device *dev, tatami_program **out) {
     tatami_program_discard(p);
     return tatami_dev_error(dev, TATAMI_EINVAL, "program_end: the program is empty");
   }
-  if (dev->info.dtypes & TATAMI_FEAT_PROGRAM) {
-    /* Only a device that runs programs needs them in its SRAM. */
+  if ((dev->info.dtypes & TATAMI_FEAT_PROGRAM) && !vec_emulated(dev)) {
+    /* Only a device that runs programs needs them in its SRAM. (Without
+     * VEC, the host expands them: it runs the VEC records and keeps its
+     * random source and flags in step with the SEED and CLEAR_FLAGS ones.) */
     int rc = tatami_malloc(dev, p->len, &p->addr);
     if (rc == 0 && p->addr + p->len > UINT32_MAX) rc = TATAMI_EOVERFLOW;
     if (rc == 0) rc = tatami_write(dev, p->addr, p->bytes, p->len);
@@ -328,14 +478,6 @@ int tatami_tensor_param(tatami_device *dev, tatami_dtype dtype, uint32_t rows, u
   return 0;
 }
 
-/* Remember an error for tatami_sync (the first one only). */
-static void defer(tatami_device *dev, int rc, long record) {
-  if (dev->deferred) return;
-  dev->deferred = rc;
-  dev->deferred_record = record;
-  memcpy(dev->deferred_msg, dev->err, sizeof dev->deferred_msg);
-}
-
 /* A parameter-relative address field resolved on the host, as the tile's RUN
  * does. An index not given becomes an address past any SRAM (0xFFFFFFFF):
  * the device then stops the record at its ADDR_RANGE check at the latest,
@@ -372,13 +514,24 @@ static int run_expanded(tatami_device *dev, const tatami_program *p, const uint3
       for (int f = 0; f < 3; f++) subst(payload + 4 * f, params, nparams, &bad_index);
     if (op == TATAMI_OP_VEC && len == TATAMI_VEC_DESC_BYTES)
       for (int f = 0; f < 4; f++) subst(payload + 24 + 12 * f, params, nparams, &bad_index);
-    rc = backend_cmd(dev, op, payload, len, NULL, 0, "program_run");
+    int emulated = op == TATAMI_OP_VEC && vec_emulated(dev), status = 0;
+    if (emulated) {
+      rc = vec_emulate(dev, payload, len, &status);
+    } else {
+      rc = backend_cmd(dev, op, payload, len, NULL, 0, "program_run");
+    }
     if (rc == 0) rc = sync_backend(dev);
-    if (rc == 0) continue;
-    if (rc > -100) return rc;   /* link or host failure: reported now, as any call's */
+    if (rc == 0 && !status) {
+      if (!emulated) emu_follow(dev, op, payload, len);
+      continue;
+    }
+    if (rc == 0) rc = status;   /* the tile's check refused the emulated VEC */
+    else if (rc > -100 || emulated) return rc;   /* link or host failure: reported now */
     if (bad_index && rc == TATAMI_EDEV_ADDR_RANGE) rc = TATAMI_EDEV_BAD_ARG;
-    tatami_dev_error(dev, rc, "program_run (expanded on the host): program record %u (%s) "
-                     "failed: %s", i, tatami_opcode_name(op), tatami_strerror(rc));
+    tatami_dev_error(dev, rc, "program_run (expanded on the host): program record %u (%s%s) "
+                     "failed: %s", i, tatami_opcode_name(op),
+                     emulated ? ", emulated on the host: the device has no vector unit" : "",
+                     tatami_strerror(rc));
     dev->err_record = (long)i;
     defer(dev, rc, (long)i);
     return 0;   /* queued semantics: reported at tatami_sync */

@@ -121,6 +121,7 @@ int tatami_open(const char *uri, tatami_device **out) {
     return TATAMI_ENOMEM;
   }
   dev->err_record = -1;
+  tatami_num_init(&dev->vec_num, 0);   /* as a tile's reset: flags clear, seed 0 */
   int rc = open_fn(dev, opts);
   if (rc == 0 && (!dev->ops || !dev->ops->write || !dev->ops->read || !dev->ops->gemm ||
                   dev->info.sram_bytes == 0 || dev->info.rows == 0 || dev->info.cols == 0)) {

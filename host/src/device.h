@@ -3,6 +3,7 @@
 #ifndef TATAMI_DEVICE_H
 #define TATAMI_DEVICE_H
 
+#include "numerics.h"
 #include "tatami.h"
 #include <stdarg.h>
 #include <string.h>
@@ -49,6 +50,10 @@ struct tatami_device {
   int deferred;
   long deferred_record;
   char deferred_msg[256];
+  /* A 1.1 device without TATAMI_FEAT_VEC gets VEC emulated by the library
+   * (compute.c): the host's flags (ORed into tatami_get_flags) and random
+   * source (seeded by tatami_seed) of the emulated ops. */
+  tatami_num_ctx vec_num;
 };
 
 /* The message of a failed command: "<what>: <opcode name> ..." naming a RUN

@@ -142,46 +142,51 @@ static tatami_num_layout layout_of(uint8_t dt) {
   return dt == DT_CF8_152 ? TATAMI_NUM_CFP8_152 : TATAMI_NUM_CFP8_143;
 }
 
-/* Element at addr of a float type, widened to FP32 (exact, no flags). */
-static uint32_t load_widened(const tatami_ref *ref, uint64_t addr, uint8_t dt, uint8_t bias) {
-  const uint8_t *p = ref->sram + addr;
+/* Element at p of a float type, widened to FP32 (exact, no flags). */
+static uint32_t load_at(const uint8_t *p, uint8_t dt, uint8_t bias) {
   switch (dt) {
   case DT_BF16: return tatami_num_bf16_to_fp32((uint16_t)(p[0] | p[1] << 8));
   case DT_FP32: return tatami_ref_get_u32(p);
   default: return tatami_num_cfp8_to_fp32(p[0], layout_of(dt), bias);
   }
 }
+static uint32_t load_widened(const tatami_ref *ref, uint64_t addr, uint8_t dt, uint8_t bias) {
+  return load_at(ref->sram + addr, dt, bias);
+}
 
 /* cvt of numerics.md section 8: FP32 stored as is; BF16 and CFloat8 by
  * section 6 with the given rounding (SR takes one draw per element). */
-static void store_converted(tatami_ref *ref, uint64_t addr, uint8_t dt, uint8_t bias, uint32_t v,
-                            tatami_num_round mode) {
-  uint8_t *p = ref->sram + addr;
+static void store_at(tatami_num_ctx *nc, uint8_t *p, uint8_t dt, uint8_t bias, uint32_t v,
+                     tatami_num_round mode) {
   switch (dt) {
   case DT_FP32:
     tatami_ref_put_u32(p, v);
     break;
   case DT_BF16: {
-    uint16_t h = tatami_num_fp32_to_bf16(&ref->num, v, mode);
+    uint16_t h = tatami_num_fp32_to_bf16(nc, v, mode);
     p[0] = (uint8_t)h;
     p[1] = (uint8_t)(h >> 8);
     break;
   }
   default:
-    p[0] = tatami_num_fp32_to_cfp8(&ref->num, v, layout_of(dt), bias, mode);
+    p[0] = tatami_num_fp32_to_cfp8(nc, v, layout_of(dt), bias, mode);
     break;
   }
 }
+static void store_converted(tatami_ref *ref, uint64_t addr, uint8_t dt, uint8_t bias, uint32_t v,
+                            tatami_num_round mode) {
+  store_at(&ref->num, ref->sram + addr, dt, bias, v, mode);
+}
 
 /* x' of numerics.md section 8: x read as an operand is, without arithmetic. */
-static uint32_t read_operand(tatami_ref *ref, uint32_t x) {
+static uint32_t read_operand(tatami_num_ctx *nc, uint32_t x) {
   uint32_t e = x & 0x7F800000u, f = x & 0x007FFFFFu;
   if (e == 0 && f != 0) {
-    ref->num.flags |= TATAMI_NUM_FLAG_DENORMAL;
+    nc->flags |= TATAMI_NUM_FLAG_DENORMAL;
     return x & 0x80000000u;
   }
   if (e == 0x7F800000u && f != 0) {
-    ref->num.flags |= TATAMI_NUM_FLAG_INVALID;
+    nc->flags |= TATAMI_NUM_FLAG_INVALID;
     return TATAMI_NUM_FP32_QNAN;
   }
   return x;
@@ -330,34 +335,42 @@ static const struct {
     [OP_SGD] = {BIT(X) | BIT(Y) | BIT(Z), BIT(Y) | BIT(Z) | BIT(W), 0},
 };
 
-typedef struct vec_operand {
-  uint32_t field;     /* address field as given */
-  uint64_t addr;      /* resolved */
-  uint32_t ld, rows;  /* rows: m, or 1 for a 1 x n operand */
-  uint8_t dtype, bias;
-  uint16_t reserved;
-  uint64_t len;       /* bytes spanned */
-} vec_operand;
-
-static uint8_t exec_vec(tatami_ref *ref, const uint8_t *p, size_t len, const run_params *rp) {
+/* Steps 1-5 of docs/protocol.md VEC: decode p and check it against an SRAM of
+ * sram_bytes. Depends on nothing but the descriptor, the SRAM size and the
+ * parameters, so the host's emulation of VEC checks with this very code. */
+static uint8_t vec_check(const uint8_t *p, size_t len, uint64_t sram_bytes, const run_params *rp,
+                         tatami_ref_vec *v) {
   /* 1. */
   if (len != TATAMI_REF_VEC_DESC_BYTES) return TATAMI_REF_BAD_LEN;
   uint8_t op = p[0], vflags = p[1];
   uint16_t reserved = (uint16_t)(p[2] | p[3] << 8);
   uint32_t m = tatami_ref_get_u32(p + 4), n = tatami_ref_get_u32(p + 8);
-  uint32_t s0 = tatami_ref_get_u32(p + 12), s1 = tatami_ref_get_u32(p + 16);
-  uint32_t s2 = tatami_ref_get_u32(p + 20);
-  vec_operand o[4];
+  memset(v, 0, sizeof *v);
+  v->op = op;
+  v->sr = vflags & 1;
+  v->m = m;
+  v->n = n;
+  for (int i = 0; i < 3; i++) v->s[i] = tatami_ref_get_u32(p + 12 + 4 * i);
+  tatami_ref_vec_operand *o = v->o;
+  uint32_t field[4];
+  uint16_t ores[4];
   for (int i = 0; i < 4; i++) {
     const uint8_t *q = p + 24 + 12 * i;
-    o[i] = (vec_operand){.field = tatami_ref_get_u32(q), .ld = tatami_ref_get_u32(q + 4),
-                         .dtype = q[8], .bias = q[9], .reserved = (uint16_t)(q[10] | q[11] << 8)};
+    field[i] = tatami_ref_get_u32(q);
+    ores[i] = (uint16_t)(q[10] | q[11] << 8);
+    o[i].ld = tatami_ref_get_u32(q + 4);
+    o[i].dtype = q[8];
+    o[i].bias = q[9];
   }
   /* An unknown op uses no operand. */
   unsigned read = op >= 1 && op <= OP_LAST ? vec_ops[op].read : 0;
   unsigned written = op >= 1 && op <= OP_LAST ? vec_ops[op].written : 0;
   unsigned row = op >= 1 && op <= OP_LAST ? vec_ops[op].row : 0;
   unsigned used = read | written;
+  for (int i = 0; i < 4; i++) {
+    o[i].read = (read & BIT(i)) != 0;
+    o[i].written = (written & BIT(i)) != 0;
+  }
 
   /* 2. */
   for (int i = 0; i < 4; i++)
@@ -372,9 +385,9 @@ static uint8_t exec_vec(tatami_ref *ref, const uint8_t *p, size_t len, const run
     return TATAMI_REF_BAD_ARG;
   for (int i = 0; i < 4; i++) {
     if (!(used & BIT(i))) continue;
-    if (o[i].reserved != 0 || o[i].bias > 63) return TATAMI_REF_BAD_ARG;
+    if (ores[i] != 0 || o[i].bias > 63) return TATAMI_REF_BAD_ARG;
     if (!(row & BIT(i)) && o[i].ld < n) return TATAMI_REF_BAD_ARG;  /* 1 x n: ld unused */
-    if (!resolve(rp, o[i].field, &o[i].addr)) return TATAMI_REF_BAD_ARG;
+    if (!resolve(rp, field[i], &o[i].addr)) return TATAMI_REF_BAD_ARG;
   }
 
   /* 4. A 1 x n operand spans n elements whatever its ld. */
@@ -382,7 +395,7 @@ static uint8_t exec_vec(tatami_ref *ref, const uint8_t *p, size_t len, const run
     if (!(used & BIT(i))) continue;
     o[i].rows = (row & BIT(i)) ? 1 : m;
     o[i].len = extent(o[i].rows, n, o[i].rows == 1 ? n : o[i].ld, elem_size(o[i].dtype, 1));
-    if (!in_sram(ref, o[i].addr, o[i].len)) return TATAMI_REF_ADDR_RANGE;
+    if (o[i].addr + o[i].len > sram_bytes) return TATAMI_REF_ADDR_RANGE;
   }
 
   /* 5. Slots that intersect, at least one of them written, are an overlap
@@ -401,12 +414,24 @@ static uint8_t exec_vec(tatami_ref *ref, const uint8_t *p, size_t len, const run
       if (!(same && read_vs_written)) return TATAMI_REF_OVERLAP;
     }
   }
+  return TATAMI_REF_OK;
+}
 
-  tatami_num_ctx *nc = &ref->num;
-  tatami_num_round mode = (vflags & 1) ? TATAMI_NUM_SR : TATAMI_NUM_RNE;
-#define AT(slot, i, j) (o[slot].addr + elem_size(o[slot].dtype, 1) * ((uint64_t)(i) * o[slot].ld + (j)))
-#define LOAD(slot, i, j) load_widened(ref, AT(slot, i, j), o[slot].dtype, o[slot].bias)
-#define STORE(slot, i, j, v) store_converted(ref, AT(slot, i, j), o[slot].dtype, o[slot].bias, (v), mode)
+uint8_t tatami_ref_vec_check(const uint8_t *p, size_t len, uint64_t sram_bytes,
+                             const uint32_t *params, unsigned nparams, tatami_ref_vec *v) {
+  run_params rp = {params, nparams};
+  return vec_check(p, len, sram_bytes, params ? &rp : NULL, v);
+}
+
+void tatami_ref_vec_exec(const tatami_ref_vec *v, uint8_t *const mem[4], tatami_num_ctx *nc) {
+  const tatami_ref_vec_operand *o = v->o;
+  uint8_t op = v->op;
+  uint32_t m = v->m, n = v->n, s0 = v->s[0], s1 = v->s[1], s2 = v->s[2];
+  tatami_num_round mode = v->sr ? TATAMI_NUM_SR : TATAMI_NUM_RNE;
+  /* mem[slot] holds the slot's first byte: element (i, j) is at its offset. */
+#define AT(slot, i, j) (mem[slot] + elem_size(o[slot].dtype, 1) * ((uint64_t)(i) * o[slot].ld + (j)))
+#define LOAD(slot, i, j) load_at(AT(slot, i, j), o[slot].dtype, o[slot].bias)
+#define STORE(slot, i, j, val) store_at(nc, AT(slot, i, j), o[slot].dtype, o[slot].bias, (val), mode)
 
   if (op == OP_ROWSUM) {
     /* S_j over i in order (section 5's loop, no tree); Z is 1 x n, so its
@@ -428,7 +453,7 @@ static uint8_t exec_vec(tatami_ref *ref, const uint8_t *p, size_t len, const run
         case OP_SCALE: r = tatami_num_fp32_mul(nc, x, s0); break;
         case OP_BIAS: r = tatami_num_fp32_add(nc, x, LOAD(Y, 0, j)); break;
         case OP_RELU: {
-          uint32_t xr = read_operand(ref, x);
+          uint32_t xr = read_operand(nc, x);
           int nan = (xr & 0x7F800000u) == 0x7F800000u && (xr & 0x007FFFFFu);
           r = (nan || !(xr & 0x80000000u)) ? xr : 0u;
           break;
@@ -436,24 +461,24 @@ static uint8_t exec_vec(tatami_ref *ref, const uint8_t *p, size_t len, const run
         case OP_RELU_BWD: {
           /* Both operands are read for every element (their flags count
            * whichever value is selected). */
-          uint32_t xr = read_operand(ref, x), yr = read_operand(ref, LOAD(Y, i, j));
+          uint32_t xr = read_operand(nc, x), yr = read_operand(nc, LOAD(Y, i, j));
           int y_nan = (yr & 0x7F800000u) == 0x7F800000u && (yr & 0x007FFFFFu);
           int pos = !y_nan && !(yr & 0x80000000u) && (yr & 0x7FFFFFFFu) != 0;
           r = pos ? xr : 0u;
           break;
         }
-        case OP_CONVERT: r = read_operand(ref, x); break;
+        case OP_CONVERT: r = read_operand(nc, x); break;
         case OP_SGD: {
           uint32_t y = LOAD(Y, i, j), z = LOAD(Z, i, j);
           uint32_t g = tatami_num_fp32_add(nc, x, tatami_num_fp32_mul(nc, s2, z));
-          uint32_t v = tatami_num_fp32_add(nc, tatami_num_fp32_mul(nc, s1, y), g);
-          uint32_t z2 = tatami_num_fp32_sub(nc, z, tatami_num_fp32_mul(nc, s0, v));
-          STORE(Y, i, j, v);    /* FP32: no conversion, no draw */
+          uint32_t vv = tatami_num_fp32_add(nc, tatami_num_fp32_mul(nc, s1, y), g);
+          uint32_t z2 = tatami_num_fp32_sub(nc, z, tatami_num_fp32_mul(nc, s0, vv));
+          STORE(Y, i, j, vv);   /* FP32: no conversion, no draw */
           STORE(Z, i, j, z2);
           STORE(W, i, j, z2);   /* the low-precision copy: W's draws only */
           continue;
         }
-        default: return TATAMI_REF_BAD_ARG;   /* unreachable: checked in 3 */
+        default: return;   /* unreachable: a checked descriptor's op is known */
         }
         STORE(Z, i, j, r);
       }
@@ -462,6 +487,16 @@ static uint8_t exec_vec(tatami_ref *ref, const uint8_t *p, size_t len, const run
 #undef AT
 #undef LOAD
 #undef STORE
+}
+
+static uint8_t exec_vec(tatami_ref *ref, const uint8_t *p, size_t len, const run_params *rp) {
+  tatami_ref_vec v;
+  uint8_t st = vec_check(p, len, ref->sram_bytes, rp, &v);
+  if (st != TATAMI_REF_OK) return st;
+  uint8_t *mem[4] = {NULL, NULL, NULL, NULL};
+  for (int i = 0; i < 4; i++)
+    if (v.o[i].read || v.o[i].written) mem[i] = ref->sram + v.o[i].addr;
+  tatami_ref_vec_exec(&v, mem, &ref->num);
   return TATAMI_REF_OK;
 }
 

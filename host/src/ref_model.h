@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "numerics.h"
+
 /* Opcodes and statuses of the protocol, named for the model so that this
  * header does not depend on (or clash with) the transport's definitions. */
 enum {
@@ -120,6 +122,34 @@ uint64_t tatami_ref_counter(const tatami_ref *ref, unsigned index);
 /* The sticky flags register and the random source's state (1.1). */
 uint8_t tatami_ref_flags(const tatami_ref *ref);
 uint32_t tatami_ref_rng_state(const tatami_ref *ref);
+
+/* The vector unit apart from the tile, for the host's emulation of VEC on a
+ * device without one (compute.c): the same checks and arithmetic as VEC
+ * through tatami_ref_exec, on operands held anywhere. */
+typedef struct tatami_ref_vec_operand {
+  uint64_t addr, len;      /* resolved byte address, bytes spanned */
+  uint32_t ld, rows;       /* rows: m, or 1 for a 1 x n operand */
+  uint8_t dtype, bias;
+  uint8_t read, written;   /* what the op does with the slot (both 0: unused) */
+} tatami_ref_vec_operand;
+
+typedef struct tatami_ref_vec {
+  uint8_t op, sr;          /* sr: stochastic rounding */
+  uint32_t m, n, s[3];
+  tatami_ref_vec_operand o[4];   /* the slots X, Y, Z, W in descriptor order */
+} tatami_ref_vec;
+
+/* Decode a VEC payload and check it as the tile does (docs/protocol.md VEC
+ * steps 1-5, in order) for an SRAM of sram_bytes; params: a RUN's launch
+ * parameters, NULL outside a program. Returns the status; *v is complete
+ * only when it is TATAMI_REF_OK. */
+uint8_t tatami_ref_vec_check(const uint8_t *p, size_t len, uint64_t sram_bytes,
+                             const uint32_t *params, unsigned nparams, tatami_ref_vec *v);
+/* Execute a checked VEC. mem[slot] points at the image of the slot's bytes
+ * [addr, addr + len) for every used slot; slots with the same range must
+ * share one image (an in-place update reads what it then overwrites). Flags
+ * and draws go to nc. */
+void tatami_ref_vec_exec(const tatami_ref_vec *v, uint8_t *const mem[4], tatami_num_ctx *nc);
 
 /* Little-endian helpers shared by the model and its users. */
 static inline uint32_t tatami_ref_get_u32(const uint8_t *p) {

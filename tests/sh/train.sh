@@ -171,6 +171,20 @@ if run_train ref_bf16 -d ref: --steps 150 --eval-every 0; then
   same_losses ref_c30 emu_c30
   run_train ref_c30b -d ref: --dtype cfp8 $R
   same_losses ref_c30 ref_c30b
+  # a tile without the vector unit and RUN (the iCEBreaker FP variant's
+  # features: INT8, BF16, FLAGS): libtatami emulates VEC and expands the
+  # programs on the host, bit for bit (losses and flags); with CFloat8 too
+  # (features 0x17: the host's random source draws the tile's stream). Its
+  # features lack CFloat8: --dtype cfp8 is refused, clearly.
+  run_train novec_b30 -d ref:features=0x13 $R
+  same_losses ref_b30 novec_b30
+  run_train novec_c30 -d ref:features=0x17 --dtype cfp8 $R
+  same_losses ref_c30 novec_c30
+  if run_train novec_cf8 -d ref:features=0x13 --dtype cfp8 --steps 2; then
+    fail "--dtype cfp8 ran on a device without CFloat8"
+  fi
+  grep -q "lacks what training needs" "$TMP/novec_cf8.err" ||
+    { cat "$TMP/novec_cf8.err"; fail "--dtype cfp8 without CFloat8: no clear message"; }
 else
   skip "ref: cannot train: $(tail -n 1 "$TMP/ref_bf16.err")"
 fi
