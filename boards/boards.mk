@@ -23,10 +23,11 @@
 
 BOARDS := icebreaker hx8k
 # Variants: another board's top built with other tile parameters (make bitstream
-# BOARD=icebreaker-fp). Not in board-check (make board-check-variants builds them).
-#   icebreaker-fp: the iCEBreaker with the serial floating-point unit (BF16 / CFloat8 GEMMs,
-#                  VEC, flags, seed: protocol 1.1 without RUN) and a 1x1 int8 array
-#                  (docs/boards.md "The FP variant")
+# BOARD=icebreaker-fp). Not in board-check (make board-check-variants builds them; make
+# test-long checks them).
+#   icebreaker-fp: the iCEBreaker with the serial GEMM unit instead of the int8 array
+#                  (int8 and BF16 GEMMs one MAC at a time, flags, seed: protocol 1.1 without
+#                  VEC, RUN, CFloat8; docs/boards.md "The FP variant")
 BOARD_VARIANTS := icebreaker-fp
 BOARD_TOP_icebreaker-fp := icebreaker
 BOARD_VARIANT_PARAMS_icebreaker-fp := FPU=1 R=1 C=1

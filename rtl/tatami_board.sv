@@ -27,7 +27,7 @@ module tatami_board #(
   parameter int CLOCK_HZ = 36000000,
   parameter int BAUD = 12000000,
   parameter int LOOPBACK = 0,
-  parameter int FPU = 0                 // the tile's serial floating-point unit (tatami_tile FPU)
+  parameter int FPU = 0                 // the tile's serial GEMM unit (tatami_tile FPU)
 ) (
   input  logic clk_i,
   input  logic rst_ni,

@@ -367,3 +367,43 @@ function automatic logic [20:0] tatami_fp_narrow_f(input logic [31:0] fn_x_i,
   end
   tatami_fp_narrow_f = {fn_flags, fn_code};
 endfunction
+
+// FP32 -> BF16 with RNE only (tatami_fp_narrow_f at dtype 1, sr 0, bit for
+// bit), written for a short path: a finite K = x[30:16] is at most 0x7F7F,
+// so the rounded code overflows to Inf only from K = 0x7F7F with the
+// increment, known without the carry chain. The serial GEMM unit's BF16
+// write (tatami_fpu); tb_fpu_units compares it with tatami_fp_narrow_f.
+// Returns {flags, code}.
+function automatic logic [20:0] tatami_fp_narrow_bf16_f(input logic [31:0] fb_x_i);
+  /* verilator no_inline_task */
+  logic [14:0] fb_k;
+  logic [15:0] fb_f, fb_code;
+  logic        fb_u, fb_e_max, fb_e_zero;
+  logic [14:0] fb_r;
+  logic [4:0]  fb_flags;
+  fb_k      = fb_x_i[30:16];
+  fb_f      = fb_x_i[15:0];
+  fb_e_max  = (fb_x_i[30:23] == 8'hFF);
+  fb_e_zero = (fb_x_i[30:23] == 8'd0);
+  fb_u      = fb_f[15] & ((fb_f[14:0] != 15'd0) | fb_k[0]);
+  fb_r      = fb_k + {14'd0, fb_u};
+  fb_code   = '0;
+  fb_flags  = '0;
+  if (fb_e_max && fb_x_i[22:0] != 23'd0) begin          // NaN
+    fb_code     = 16'h7FC0;
+    fb_flags[0] = 1'b1;
+  end else if (fb_e_max) begin                          // Inf
+    fb_code = fb_x_i[31:16];
+  end else if (fb_e_zero) begin                         // zero, or a denormal read as zero
+    fb_code     = {fb_x_i[31], 15'd0};
+    fb_flags[1] = (fb_x_i[22:0] != 23'd0);
+  end else if (fb_k == 15'h7F7F && fb_u) begin          // rounds up past the largest
+    fb_code     = {fb_x_i[31], 15'h7F80};
+    fb_flags[2] = 1'b1;
+    fb_flags[4] = 1'b1;
+  end else begin
+    fb_code     = {fb_x_i[31], fb_r};
+    fb_flags[4] = (fb_f != 16'd0);
+  end
+  tatami_fp_narrow_bf16_f = {fb_flags, fb_code};
+endfunction

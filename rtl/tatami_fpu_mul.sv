@@ -90,28 +90,35 @@ module tatami_fpu_mul (
       sig = p48[46:23]; g = p48[22]; st = (p48[21:0] != '0); ey0 = e_q;
     end
   end
+  // The increment's carry out of the 24 bits (sig all ones: rounds up to
+  // 2.0) is known here, so the exponent is final before fin2_q: fin2_q only
+  // adds the increment to the fraction and packs (30 MHz on the UP5K).
   logic        fin2_q, r_inc_q, r_inx_q;
   logic [23:0] r_sig_q;
   logic signed [10:0] r_ey_q;
+  logic        inc, cy;
+  always_comb begin
+    inc = g & (st | sig[0]);
+    cy  = inc & (&sig);
+  end
   always_ff @(posedge clk_i) begin
     if (fin_q) begin
       r_sig_q <= sig;
-      r_inc_q <= g & (st | sig[0]);
+      r_inc_q <= inc;
       r_inx_q <= g | st;
-      r_ey_q  <= ey0;
+      r_ey_q  <= cy ? ey0 + 11'sd1 : ey0;
     end
   end
 
   /* verilator lint_off UNUSEDSIGNAL */
-  logic [24:0] sig_r;
+  logic [23:0] sig_r;              // the hidden bit (23) unused; 2.0 leaves a zero fraction
   /* verilator lint_on UNUSEDSIGNAL */
   logic signed [10:0] ey;
   logic [31:0] y;
   logic [4:0]  fl;
   always_comb begin
-    sig_r = {1'b0, r_sig_q} + {24'd0, r_inc_q};
+    sig_r = r_sig_q + {23'd0, r_inc_q};
     ey    = r_ey_q;
-    if (sig_r[24]) ey = ey + 11'sd1;
     fl    = '0;
     fl[1] = den_q;
     if (k_q != K_NUM) begin

@@ -44,6 +44,8 @@ module tatami_seq #(
   parameter bit VEC        = 1'b0,       // FP: a vector unit is attached (VEC)
   parameter bit PROG       = 1'b1,       // FP: RUN (command programs); 0: RUN is BAD_OPCODE
                                          // (the host expands programs), any RD_LAT
+  parameter bit CF8        = 1'b1,       // FP: CFloat8 GEMM dtypes; 0: BF16 only (BAD_DTYPE),
+                                         // INFO features without bit 2
   localparam int AW        = $clog2(SRAM_BYTES)
 ) (
   input  logic           clk_i,
@@ -131,7 +133,8 @@ module tatami_seq #(
   // ------------------------------------------------------------ constants
   localparam logic [15:0] VERSION  = FP ? `TATAMI_VERSION_1_1 : `TATAMI_VERSION;
   // INFO features: int8 GEMM; FP adds BF16 and CFloat8 GEMMs and FLAGS/SEED
-  localparam logic [7:0]  FEATURES = FP ? ((VEC ? 8'h1F : 8'h17) | (PROG ? 8'h20 : 8'h00)) : 8'h01;
+  localparam logic [7:0]  FEATURES = FP ? ((VEC ? 8'h1B : 8'h13) | (CF8 ? 8'h04 : 8'h00) |
+                                            (PROG ? 8'h20 : 8'h00)) : 8'h01;
   localparam logic [31:0] SRAM32   = SRAM_BYTES;
   localparam logic [31:0] CLK32    = CLOCK_HZ;
   localparam logic [31:0] PROF32   = PROFILE;
@@ -142,9 +145,10 @@ module tatami_seq #(
   localparam logic [31:0] CRED32   = CREDITS;
   localparam logic [7:0]  MY_ADDR  = {X32[3:0], Y32[3:0]};
   localparam int          NCNT     = `TATAMI_NUM_COUNTERS;
-  // payload bytes captured: the GEMM descriptor's 0..36; FP: up to the
-  // 72-byte VEC descriptor (GEMM types and biases are bytes 37..42)
-  localparam int          NARGS    = FP ? 72 : 37;
+  // payload bytes captured: the GEMM descriptor's 0..36; FP: the 48-byte
+  // float GEMM descriptor (types and biases are bytes 37..42), with VEC or
+  // RUN up to the 72-byte VEC descriptor
+  localparam int          NARGS    = FP ? ((VEC || PROG) ? 72 : 48) : 37;
   localparam int          AIW      = FP ? 7 : 6;   // payload byte index of S_ARGS
   localparam int          NRF      = (4 + 72 + W - 1) / W;   // RUN: reads per record
   // Status cache entry of a SEQ never executed since reset (not a status).
@@ -444,9 +448,13 @@ module tatami_seq #(
     dt_a  = acc_q[15:8];
     dt_c  = acc_q[23:16];
     dt_b  = len48 ? acc_q[31:24] : acc_q[15:8];
-    dtypes_ok = (dt_a == 8'd0 && dt_b == 8'd0 && dt_c == 8'd0) ||
-                (dt_a >= 8'd1 && dt_a <= 8'd3 && dt_b >= 8'd1 && dt_b <= 8'd3 &&
-                 dt_c >= 8'd1 && dt_c <= 8'd4);
+    if (CF8)
+      dtypes_ok = (dt_a == 8'd0 && dt_b == 8'd0 && dt_c == 8'd0) ||
+                  (dt_a >= 8'd1 && dt_a <= 8'd3 && dt_b >= 8'd1 && dt_b <= 8'd3 &&
+                   dt_c >= 8'd1 && dt_c <= 8'd4);
+    else
+      dtypes_ok = (dt_a == 8'd0 && dt_b == 8'd0 && dt_c == 8'd0) ||
+                  (dt_a == 8'd1 && dt_b == 8'd1 && (dt_c == 8'd1 || dt_c == 8'd4));
     // from the captured descriptor (S_CHECK runs after S_ARGS)
     esh_a = (FP && args_w[8*37 +: 8] == 8'd1) ? 2'd1 : 2'd0;
     esh_b = (FP && g_dtype_b_o == 3'd1) ? 2'd1 : 2'd0;
@@ -791,7 +799,7 @@ module tatami_seq #(
           end
         end
         ai_d = ai_q + 1'b1;
-        if (FP && ai_q == AIW'(NARGS) && cur_code == `TATAMI_OP_RUN) begin
+        if (FP && PROG && ai_q == AIW'(NARGS) && cur_code == `TATAMI_OP_RUN) begin
           // RUN's own checks; then the records
           if (args_d[63:32] == 32'd0) begin
             rsp_status_d = `TATAMI_ST_BAD_ARG;
@@ -803,7 +811,7 @@ module tatami_seq #(
             run_start_c = 1'b1;
             state_d     = S_RFETCH;
           end
-        end else if (FP && ai_q == AIW'(NARGS) && cur_code == `TATAMI_OP_VEC) begin
+        end else if (FP && VEC && ai_q == AIW'(NARGS) && cur_code == `TATAMI_OP_VEC) begin
           v_chk_start_c = 1'b1;
           state_d       = S_VCHK;
         end else if (FP && ai_q == AIW'(NARGS) && cur_code == `TATAMI_OP_CLEAR_FLAGS) begin
@@ -1459,7 +1467,7 @@ module tatami_seq #(
         logic sel;
         off = (f < 3) ? 4 * f : 24 + 12 * (f - 3);
         sel = (fbuf_q[7:0] == `TATAMI_OP_GEMM) ? (f < 3)
-            : (fbuf_q[7:0] == `TATAMI_OP_VEC) ? (f >= 3 && used[f - 3]) : 1'b0;
+            : (fbuf_q[7:0] == `TATAMI_OP_VEC) ? (f >= 3 && used[(f >= 3) ? f - 3 : 0]) : 1'b0;
         v   = pb_sub[8*off +: 32];
         sum = {1'b0, run_par_q[32*v[26:24] +: 32]} + {9'b0, v[23:0]};
         if (sel && v[31]) begin
@@ -1527,7 +1535,7 @@ module tatami_seq #(
         if (run_stop_c) run_q <= 1'b0;
       end
     end
-    assign v_desc_o      = args_q[8*72-1:0];
+    assign v_desc_o      = (8*72)'(args_q);
     assign v_chk_start_o = v_chk_start_q;
     assign v_start_o     = v_start_q;
 

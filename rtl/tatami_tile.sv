@@ -24,9 +24,9 @@ module tatami_tile #(
                                       // block RAM, one memory access per clock; W = 4, R, C <= 4)
   parameter bit FP = 1'b0,            // protocol 1.1 floating point (docs/numerics.md): BF16 and
                                       // CFloat8 GEMMs, sticky flags, seed; ENGINE 0, 2R, 2C <= W
-  parameter bit FPU = 1'b0            // 1 (with FP = 0): protocol 1.1 without RUN on the serial
-                                      // tatami_fpu: float GEMMs and VEC run there, int8 GEMMs on
-                                      // the engine (any ENGINE, MEM); the board variant's choice
+  parameter bit FPU = 1'b0            // 1 (with FP = 0): every GEMM (int8, BF16) on the serial
+                                      // tatami_fpu instead of an engine (ENGINE ignored); protocol
+                                      // 1.1 without VEC, RUN, CFloat8: the board variant's choice
 ) (
   input  logic clk_i, input logic rst_ni,
   input  logic [7:0] rx_data_i, input logic rx_valid_i, output logic rx_ready_o,
@@ -40,7 +40,7 @@ module tatami_tile #(
   localparam int MW          = $clog2(R * C + 1);
   // Read latency of the memory the engine and sequencer see: tatami_sram1p
   // with ARB = 0 (the panel engine on a board memory) registers requests.
-  localparam int RD_LAT      = (MEM != 0 && ENGINE == 1) ? 2 : 1;
+  localparam int RD_LAT      = (MEM != 0 && (ENGINE == 1 || FPU)) ? 2 : 1;
   localparam int FRAME_MAX   = `TATAMI_MAX_PAYLOAD + 11;
   localparam int RXF_BYTES   = (CREDITS > 1 ? CREDITS - 1 : 1) * FRAME_MAX;
   localparam int RXF_DEPTH   = 1 << $clog2(RXF_BYTES);
@@ -123,7 +123,7 @@ module tatami_tile #(
     assign g_en = 1'b1;
   end else if (MEM == 1 || MEM == 2) begin : g_sram1p
     // tatami_gemm1p makes one request per clock: no arbitration needed
-    tatami_sram1p #(.BYTES(SRAM_BYTES), .W(W), .IMPL(MEM - 1), .ARB(ENGINE == 0)) u_sram (
+    tatami_sram1p #(.BYTES(SRAM_BYTES), .W(W), .IMPL(MEM - 1), .ARB(ENGINE == 0 && !FPU)) u_sram (
       .clk_i, .rst_ni, .en_o(g_en),
       .ra_en_i(ra_en), .ra_addr_i(ra_addr), .ra_data_o(ra_data),
       .rb_en_i(rb_en), .rb_addr_i(rb_addr), .rb_data_o(rb_data),
@@ -139,8 +139,6 @@ module tatami_tile #(
 
   // ------------------------------------------------------------ GEMM engine
   logic           g_start, g_busy, g_done;
-  logic           q_start, q_done;       // the int8 engine's start and done (FPU: float GEMMs go elsewhere)
-  logic           f_gdone;               // FPU: a float GEMM finished
   logic [AW-1:0]  g_a, g_b, g_c;
   logic [23:0]    g_m, g_n, g_k;
   logic [31:0]    g_lda, g_ldb, g_ldc;
@@ -171,17 +169,51 @@ module tatami_tile #(
   // shared port list is a macro.
 `define TATAMI_TILE_GEMM_PORTS \
       .clk_i, .rst_ni, .en_i(g_en), \
-      .start_i(q_start), .a_addr_i(g_a), .b_addr_i(g_b), .c_addr_i(g_c), \
+      .start_i(g_start), .a_addr_i(g_a), .b_addr_i(g_b), .c_addr_i(g_c), \
       .m_i(g_m), .n_i(g_n), .k_i(g_k), .lda_i(g_lda), .ldb_i(g_ldb), .ldc_i(g_ldc), \
       .trans_a_i(g_trans_a), .trans_b_i(g_trans_b), .accumulate_i(g_acc), \
-      .busy_o(g_busy), .done_o(q_done), \
+      .busy_o(g_busy), .done_o(g_done), \
       .ev_busy_o(ev_busy), .ev_macs_o(ev_macs), \
       .ev_stall_operand_o(ev_stall_operand), .ev_stall_drain_o(ev_stall_drain), \
       .ra_en_o(g_ra_en), .ra_addr_o(g_ra_addr), .ra_data_i(ra_data), \
       .rb_en_o(g_rb_en), .rb_addr_o(g_rb_addr), .rb_data_i(rb_data), \
       .rc_en_o(g_rc_en), .rc_addr_o(g_rc_addr), .rc_data_i(rc_data), \
       .w_en_o (g_w_en),  .w_addr_o (g_w_addr),  .w_data_o (g_w_data), .w_be_o(g_w_be)
-  if (ENGINE == 0) begin : g_gemm
+  if (FPU) begin : g_fpu
+    // Every GEMM on the serial unit (int8 and BF16); no array, no vector unit.
+    logic          f_busy, f_mac, f_rd_en;
+    logic [AW-1:0] f_rd_addr;
+    tatami_fpu #(.SRAM_BYTES(SRAM_BYTES), .W(W), .RD_LAT(RD_LAT), .DSP(DSP)) u_fpu (
+      .clk_i, .rst_ni,
+      .g_start_i (g_start),
+      .g_a_i(g_a), .g_b_i(g_b), .g_c_i(g_c), .g_m_i(g_m), .g_n_i(g_n), .g_k_i(g_k),
+      .g_lda_i(g_lda), .g_ldb_i(g_ldb), .g_ldc_i(g_ldc),
+      .g_trans_a_i(g_trans_a), .g_trans_b_i(g_trans_b), .g_acc_i(g_acc),
+      .g_dt_a_i(g_dt_a), .g_dt_c_i(g_dt_c),
+      .g_done_o  (g_done),
+      .busy_o    (f_busy),
+      .rd_en_o(f_rd_en), .rd_addr_o(f_rd_addr), .rd_data_i(ra_data),
+      .w_en_o(g_w_en), .w_addr_o(g_w_addr), .w_data_o(g_w_data), .w_be_o(g_w_be),
+      .ev_flags_o(ev_flags),
+      .ev_mac_o  (f_mac)
+    );
+    assign g_busy  = f_busy;
+    assign ev_busy = f_busy;
+    assign ev_macs = MW'(f_mac);
+    assign ev_stall_operand = 1'b0;
+    assign ev_stall_drain   = 1'b0;
+    assign g_ra_en = f_rd_en; assign g_ra_addr = f_rd_addr;
+    assign g_rb_en = 1'b0;    assign g_rb_addr = '0;
+    assign g_rc_en = 1'b0;    assign g_rc_addr = '0;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic unused_fpu;   // B's type is A's (the sequencer checks it); no CFloat8 biases;
+                        // one read port; the unit requests once per clock (no clock enable)
+    assign unused_fpu = (^g_dt_b) ^ (^g_bias_a) ^ (^g_bias_b) ^ (^g_bias_c) ^ (^rb_data) ^ g_en;
+    /* verilator lint_on UNUSEDSIGNAL */
+    if (FP) begin : g_bad_fpu
+      tatami_tile_FPU_needs_FP_0 u_fail ();
+    end
+  end else if (ENGINE == 0) begin : g_gemm
     tatami_gemm #(.R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .DW(DW), .DSP(DSP), .FP(FP)) u_gemm (
       `TATAMI_TILE_GEMM_PORTS,
       .dtype_a_i(g_dt_a), .dtype_b_i(g_dt_b), .dtype_c_i(g_dt_c),
@@ -205,17 +237,6 @@ module tatami_tile #(
     tatami_tile_needs_ENGINE_0_or_1 u_fail ();
   end
 `undef TATAMI_TILE_GEMM_PORTS
-  if (FPU) begin : g_fpu_route
-    assign q_start = g_start && (g_dt_a == 3'd0);
-    assign g_done  = q_done || f_gdone;
-  end else begin : g_int_route
-    assign q_start = g_start;
-    assign g_done  = q_done;
-    /* verilator lint_off UNUSEDSIGNAL */
-    logic unused_fgdone;   // 0 without the FPU
-    assign unused_fgdone = f_gdone;
-    /* verilator lint_on UNUSEDSIGNAL */
-  end
 
   // ------------------------------------------------------------ sequencer
   logic           s_rd_en, s_wr_en, seq_idle;
@@ -226,8 +247,8 @@ module tatami_tile #(
   tatami_seq #(
     .R(R), .C(C), .SRAM_BYTES(SRAM_BYTES), .W(W), .PROFILE(PROFILE),
     .TILE_X(TILE_X), .TILE_Y(TILE_Y), .CREDITS(CREDITS), .CNT_W(CNT_W),
-    .CLOCK_HZ(CLOCK_HZ), .MW(MW), .RD_LAT(RD_LAT), .FP(FP || FPU), .VEC(FP || FPU),
-    .PROG(!FPU)
+    .CLOCK_HZ(CLOCK_HZ), .MW(MW), .RD_LAT(RD_LAT), .FP(FP || FPU), .VEC(FP),
+    .PROG(!FPU), .CF8(!FPU)
   ) u_seq (
     .clk_i, .rst_ni,
     .frm_valid_i(frm_valid), .frm_addr_i(frm_addr), .frm_seq_i(frm_seq),
@@ -315,53 +336,6 @@ module tatami_tile #(
     logic unused_rng;
     assign unused_rng = ^rng_state;
     /* verilator lint_on UNUSEDSIGNAL */
-    assign f_gdone = 1'b0;
-    if (FPU) begin : g_bad_fpu
-      tatami_tile_FPU_needs_FP_0 u_fail ();
-    end
-  end else if (FPU) begin : g_fpu
-    // The serial FPU: one element at a time, one draw per SR element.
-    logic        rnd_take, f_rd_en;
-    logic [15:0] rnd;
-    logic [31:0] rng_state;
-    logic [AW-1:0] f_rd_addr;
-    tatami_rng #(.L(1)) u_rng (
-      .clk_i, .rst_ni,
-      .seed_we_i (seed_we),
-      .seed_i    (seed),
-      .take_i    (rnd_take),
-      .rnd_o     (rnd),
-      .state_o   (rng_state)
-    );
-    tatami_fpu #(.SRAM_BYTES(SRAM_BYTES), .W(W), .RD_LAT(RD_LAT)) u_fpu (
-      .clk_i, .rst_ni,
-      .g_start_i (g_start && (g_dt_a != 3'd0)),
-      .g_a_i(g_a), .g_b_i(g_b), .g_c_i(g_c), .g_m_i(g_m), .g_n_i(g_n), .g_k_i(g_k),
-      .g_lda_i(g_lda), .g_ldb_i(g_ldb), .g_ldc_i(g_ldc),
-      .g_trans_a_i(g_trans_a), .g_trans_b_i(g_trans_b), .g_acc_i(g_acc),
-      .g_dt_a_i(g_dt_a), .g_dt_b_i(g_dt_b), .g_dt_c_i(g_dt_c),
-      .g_bias_a_i(g_bias_a), .g_bias_b_i(g_bias_b), .g_bias_c_i(g_bias_c),
-      .g_done_o  (f_gdone),
-      .desc_i       (v_desc),
-      .chk_start_i  (v_chk_start),
-      .chk_valid_o  (v_chk_valid),
-      .chk_status_o (v_chk_status),
-      .v_start_i    (v_start),
-      .v_done_o     (v_done),
-      .busy_o       (v_busy),
-      .rd_en_o(f_rd_en), .rd_addr_o(f_rd_addr), .rd_data_i(ra_data),
-      .w_en_o(v_w_en), .w_addr_o(v_w_addr), .w_data_o(v_w_data), .w_be_o(v_w_be),
-      .rng_take_o   (rnd_take),
-      .rng_rnd_i    (rnd),
-      .ev_flags_o   (v_flags)
-    );
-    assign v_ra_en = f_rd_en; assign v_ra_addr = f_rd_addr;
-    assign v_rb_en = 1'b0;    assign v_rb_addr = '0;
-    assign v_rc_en = 1'b0;    assign v_rc_addr = '0;
-    /* verilator lint_off UNUSEDSIGNAL */
-    logic unused_rng;
-    assign unused_rng = ^rng_state;
-    /* verilator lint_on UNUSEDSIGNAL */
   end else begin : g_no_vec
     assign v_chk_valid  = 1'b0;
     assign v_chk_status = '0;
@@ -372,7 +346,6 @@ module tatami_tile #(
     assign v_rb_en = 1'b0; assign v_rb_addr = '0;
     assign v_rc_en = 1'b0; assign v_rc_addr = '0;
     assign v_w_en  = 1'b0; assign v_w_addr  = '0; assign v_w_data = '0; assign v_w_be = '0;
-    assign f_gdone = 1'b0;
     /* verilator lint_off UNUSEDSIGNAL */
     logic unused_seed;
     assign unused_seed = seed_we ^ (^seed) ^ (^v_desc) ^ v_chk_start ^ v_start;

@@ -11,9 +11,9 @@ SIM_PARAMS_tiny := -GR=4 -GC=4 -GSRAM_BYTES=65536 -GW=4 -GPROFILE=3 -GCREDITS=2 
 SIM_PARAMS_icebreaker := -GR=4 -GC=4 -GSRAM_BYTES=131072 -GW=4 -GPROFILE=1 -GCREDITS=4 -GCNT_W=32 \
                          -GCLOCK_HZ=30000000 -GMEM=1 -GDSP=1 -GDW=18 -GENGINE=1 -GPL_SKID=1 -GRX_TIMEOUT=4096
 SIM_EXTRA_icebreaker := $(ICE40_SIM)
-# The iCEBreaker FP variant (boards.mk ICEBREAKER_FP=1; URI sim:profile=icebreaker-fp):
-# the board tile with the serial floating-point unit (FPU=1: BF16/CFloat8 GEMMs and VEC,
-# no RUN) in place of most of the int8 array (R=C=1).
+# The iCEBreaker FP variant (boards.mk BOARD=icebreaker-fp; URI sim:profile=icebreaker-fp):
+# the board tile with the serial GEMM unit (FPU=1: int8 and BF16 GEMMs one MAC at a time,
+# flags, seed; no VEC, RUN, CFloat8) in place of the int8 array (R=C=1).
 SIM_PARAMS_icebreaker_fp := -GR=1 -GC=1 -GSRAM_BYTES=131072 -GW=4 -GPROFILE=1 -GCREDITS=4 -GCNT_W=32 \
                          -GCLOCK_HZ=30000000 -GMEM=1 -GDSP=1 -GDW=18 -GENGINE=1 -GPL_SKID=1 -GRX_TIMEOUT=4096 \
                          -GFPU=1\'b1

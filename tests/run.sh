@@ -77,6 +77,7 @@ if [ -f boards/boards.mk ]; then
     flock "$2" make -s BUILD="$3" check-icebreaker' _ "$TATAMI_SYN_LOCK" "$LOGDIR/pnr.lock" "$BUILD"
   if [ "${TATAMI_LONG:-0}" = 1 ]; then
     bg_start board-hx8k flock "$LOGDIR/pnr.lock" make -s BUILD="$BUILD" check-hx8k
+    bg_start board-icebreaker-fp flock "$LOGDIR/pnr.lock" make -s BUILD="$BUILD" check-icebreaker-fp
   fi
 fi
 if [ "${TATAMI_BUILD:-0}" = 1 ]; then
@@ -130,12 +131,12 @@ done
 for t in "$BUILD"/tests/test_*; do
   [ -x "$t" ] && run "c-$(basename "$t" | sed 's/^test_//')" "$t"
 done
-# --- i4-fpu: the float GEMM, VEC and program tests on the iCEBreaker FP variant's tile
-# (the serial FPU, sim:profile=icebreaker-fp) under check:
-for t in float_gemm vec program; do
+# The GEMM (int8 and BF16), VEC (emulated by libtatami: the tile has no vector unit)
+# and program tests on the iCEBreaker FP variant's tile (the serial unit,
+# sim:profile=icebreaker-fp) under check:
+for t in gemm_random float_gemm vec program; do
   [ -x "$BUILD/tests/test_$t" ] && run "c-$t-icebreaker-fp" env TATAMI_TEST_SIM=sim:profile=icebreaker-fp "$BUILD/tests/test_$t"
 done
-# --- end i4-fpu
 for t in "$BUILD"/tests-san/test_*; do
   [ -x "$t" ] && run "asan-$(basename "$t" | sed 's/^test_//')" env TATAMI_SAN=1 "$t"
 done
@@ -167,6 +168,7 @@ fi
 # second place and route; the HX8K meets 36 MHz with ~20 % margin).
 if [ -f boards/boards.mk ]; then
   [ "${TATAMI_LONG:-0}" = 1 ] && bg_report board-hx8k
+  [ "${TATAMI_LONG:-0}" = 1 ] && bg_report board-icebreaker-fp
   bg_report board-icebreaker
 fi
 

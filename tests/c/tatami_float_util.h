@@ -99,7 +99,7 @@ static inline int tf_sanitized(void) { return getenv("TATAMI_SAN") != NULL; }
 
 /* The simulated tile the RTL cases run on: "check:sim:" (the sim profile), or
  * with TATAMI_TEST_SIM set (e.g. "sim:profile=icebreaker-fp", the iCEBreaker
- * FP variant's serial FPU) check: of that URI. Other URIs pass unchanged. */
+ * FP variant's serial GEMM unit) check: of that URI. Other URIs pass unchanged. */
 static inline const char *tf_uri(const char *uri) {
   static char buf[160];
   const char *e = getenv("TATAMI_TEST_SIM");

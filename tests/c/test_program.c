@@ -313,7 +313,8 @@ static void test_states(void **state) {
     assert_int_equal(tatami_get_info(dev, &in), 0);
     int has_run = (in.dtypes & TATAMI_FEAT_PROGRAM) != 0;
     /* RUN everywhere but with features=0x1f and on the iCEBreaker FP variant's
-     * tile (TATAMI_TEST_SIM=sim:profile=icebreaker-fp: the host expands it) */
+     * tile (TATAMI_TEST_SIM=sim:profile=icebreaker-fp: the host expands it,
+     * and runs its VEC records itself) */
     assert_int_equal(has_run, strstr(uris[u], "features") == NULL &&
                               strstr(tf_uri(uris[u]), "icebreaker-fp") == NULL);
     tatami_program *prog = NULL;

@@ -128,7 +128,25 @@ int main(int argc, char** argv) {
   }
   printf("tb_fpu_units: add latency (clocks from start to valid_o) min %ld, mean %.2f, max %ld\n",
          lat_min, nadd ? (double)lat_sum / nadd : 0.0, lat_max);
-  printf("tb_fpu_units: %ld adds, %ld multiplies, %ld failures\n", nadd, nmul, fails);
+  // the BF16 narrowing of the GEMM unit's write: every upper half (all BF16
+  // codes: NaN, Inf, zero, denormal, the largest finite) with low halves at
+  // the rounding edges (ties, just below and above) and random ones
+  long nnar = 0;
+  const uint32_t lows[] = {0x0000u, 0x0001u, 0x7FFFu, 0x8000u, 0x8001u, 0xFFFFu, 0x4000u, 0xC000u};
+  for (uint32_t hi = 0; hi < 0x10000u; hi++) {
+    for (int j = 0; j < 10; j++) {
+      uint32_t lo = j < 8 ? lows[j] : (rng() & 0xFFFFu);
+      top->a_i = (hi << 16) | lo;
+      top->eval();
+      nnar++;
+      if (top->nar_o != top->exp_nar_o && fails++ < 10)
+        printf("FAIL: narrow_bf16(0x%08x): %02x/0x%04x, expected %02x/0x%04x\n", (hi << 16) | lo,
+               (unsigned)(top->nar_o >> 16), (unsigned)(top->nar_o & 0xFFFFu),
+               (unsigned)(top->exp_nar_o >> 16), (unsigned)(top->exp_nar_o & 0xFFFFu));
+    }
+  }
+  printf("tb_fpu_units: %ld adds, %ld multiplies, %ld BF16 narrowings, %ld failures\n", nadd, nmul,
+         nnar, fails);
   delete top;
   return fails ? 1 : 0;
 }

@@ -1,4 +1,4 @@
-// Testbench top: the serial FPU's arithmetic units (tatami_fpu_add and
+// Testbench top: the serial GEMM unit's arithmetic units (tatami_fpu_add and
 // tatami_fpu_mul, both iterative) on the same operands as the reference
 // functions tatami_fp_add_f / tatami_fp_mul_f (exp_*_o, combinational from
 // the inputs); tb_fpu_units.cpp compares them result and flags.
@@ -17,7 +17,9 @@ module tb_fpu_units (
   output logic        mul_v_o,
   output logic        mul_busy_o,
   output logic [36:0] mul_o,
-  output logic [36:0] exp_mul_o
+  output logic [36:0] exp_mul_o,
+  output logic [20:0] nar_o,        // tatami_fp_narrow_bf16_f(a_i)
+  output logic [20:0] exp_nar_o     // tatami_fp_narrow_f(a_i) at BF16, RNE
 );
 `include "tatami_fp_funcs.svh"
   logic [31:0] ay, my;
@@ -30,4 +32,6 @@ module tb_fpu_units (
   assign mul_o     = {mf, my};
   assign exp_add_o = tatami_fp_add_f(a_i, b_i, sub_i);
   assign exp_mul_o = tatami_fp_mul_f(a_i, b_i);
+  assign nar_o     = tatami_fp_narrow_bf16_f(a_i);
+  assign exp_nar_o = tatami_fp_narrow_f(a_i, 3'd1, 6'd0, 1'b0, 16'd0);
 endmodule
