@@ -120,8 +120,10 @@ static int dev_stats(trainer *t, uint64_t *cycles, uint64_t *clock_hz, uint64_t 
   if (rc) return failed(d, "reading the counters", rc);
   *cycles = cn.cycles;
   *clock_hz = in.clock_hz;
-  *up = d->up;
-  *down = d->down;
+  /* with what libtatami moved for VEC ops it emulated (a device without a
+   * vector unit): every payload byte the step sends or receives */
+  *up = d->up + cn.vec_emu_write_bytes;
+  *down = d->down + cn.vec_emu_read_bytes;
   /* weights kept on the host: every step uploads the low-precision weights
    * and biases the tile computes with and downloads their FP32 gradients */
   const tatami_tensor *w[4] = {&d->w1q, &d->w2q, &d->b1, &d->b2};

@@ -142,6 +142,10 @@ typedef struct tatami_counters {
   uint64_t last_gemm_cycles, gemm_count;
   /* host side of the link, since open */
   uint64_t tx_frames, retransmits, timeouts, bad_responses;
+  /* VEC emulated by the library (a device without TATAMI_FEAT_VEC): operand
+   * bytes it read from and wrote to the device; tatami_clear_counters zeroes
+   * them with the tile's */
+  uint64_t vec_emu_read_bytes, vec_emu_write_bytes;
 } tatami_counters;
 
 /* Open a device by URI. On failure *out is NULL and, where a message helps,

@@ -61,6 +61,7 @@ static int emu_xfer(tatami_device *dev, int write, uint64_t addr, uint8_t *buf, 
     size_t c = (size_t)(n - off < max ? n - off : max);
     int rc = write ? emu_write(dev, addr + off, buf + off, c) : emu_read(dev, addr + off, buf + off, c);
     if (rc) return rc;
+    *(write ? &dev->vec_emu_write : &dev->vec_emu_read) += c;
     off += c;
   }
   return 0;

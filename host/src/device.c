@@ -164,6 +164,10 @@ int tatami_get_info(tatami_device *dev, tatami_info *info) {
   return 0;
 }
 
+static int backend_counters(tatami_device *dev, tatami_counters *c) {
+  BACKEND_CALL(dev, "get_counters", dev->ops->get_counters(dev, c));
+}
+
 int tatami_get_counters(tatami_device *dev, tatami_counters *c) {
   if (!dev) return TATAMI_EINVAL;
   if (!c) return tatami_dev_error(dev, TATAMI_EINVAL, "get_counters: counters pointer is NULL");
@@ -171,7 +175,12 @@ int tatami_get_counters(tatami_device *dev, tatami_counters *c) {
     return tatami_dev_error(dev, TATAMI_EUNSUPPORTED, "get_counters: the %s backend has no "
                             "counters", dev->ops->name);
   memset(c, 0, sizeof *c);
-  BACKEND_CALL(dev, "get_counters", dev->ops->get_counters(dev, c));
+  int rc = backend_counters(dev, c);
+  if (rc) return rc;
+  /* after the backend's (it may fill the whole struct): the library's own */
+  c->vec_emu_read_bytes = dev->vec_emu_read;
+  c->vec_emu_write_bytes = dev->vec_emu_write;
+  return 0;
 }
 
 int tatami_clear_counters(tatami_device *dev) {
@@ -179,6 +188,7 @@ int tatami_clear_counters(tatami_device *dev) {
   if (!dev->ops->clear_counters)
     return tatami_dev_error(dev, TATAMI_EUNSUPPORTED, "clear_counters: the %s backend has "
                             "no counters", dev->ops->name);
+  dev->vec_emu_read = dev->vec_emu_write = 0;
   BACKEND_CALL(dev, "clear_counters", dev->ops->clear_counters(dev));
 }
 

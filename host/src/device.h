@@ -54,6 +54,7 @@ struct tatami_device {
    * (compute.c): the host's flags (ORed into tatami_get_flags) and random
    * source (seeded by tatami_seed) of the emulated ops. */
   tatami_num_ctx vec_num;
+  uint64_t vec_emu_read, vec_emu_write;   /* their operand bytes (tatami_counters) */
 };
 
 /* The message of a failed command: "<what>: <opcode name> ..." naming a RUN

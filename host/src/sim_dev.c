@@ -27,12 +27,17 @@
 /* No response byte for this long = give up (TATAMI_ETIMEOUT). The longest
  * legitimate wait is the largest GEMM that fits the SRAM: ~3e5 cycles on
  * the sim profile at full array use, so this leaves a wide margin for a
- * slow engine while bounding a stuck tile (the model runs ~1e5 cycles/s). */
+ * slow engine while bounding a stuck tile (the model runs ~1e5 cycles/s).
+ * The iCEBreaker FP variant does one MAC at a time (~30 clocks in BF16): its
+ * largest GEMM (147^3 in 128 KiB) takes ~1e8 cycles; its small model runs
+ * ~2e6 cycles/s. */
 #define SIM_MAX_WAIT_CYCLES 20000000ull
+#define SIM_MAX_WAIT_CYCLES_SERIAL 400000000ull
 
 typedef struct sim_dev {
   tatami_wire wire;    /* first: the shared wire operations find it (wire_dev.h) */
   tatami_sim *sim;
+  uint64_t max_wait;   /* cycles without a response byte before TATAMI_ETIMEOUT */
 } sim_dev;
 
 /* ------------------------------------------------------------ byte link */
@@ -48,7 +53,7 @@ static long sim_recv(void *ctx, uint8_t *buf, size_t max) {
     size_t n = tatami_sim_pull(d->sim, buf, max);
     if (n) return (long)n;
     if (quiet >= SIM_QUIET_CYCLES) return 0;
-    if (spent >= SIM_MAX_WAIT_CYCLES) return TATAMI_ETIMEOUT;
+    if (spent >= d->max_wait) return TATAMI_ETIMEOUT;
     tatami_sim_run(d->sim, SIM_RUN_CYCLES);
     spent += SIM_RUN_CYCLES;
     quiet = tatami_sim_idle(d->sim) ? quiet + SIM_RUN_CYCLES : 0;
@@ -214,6 +219,7 @@ int tatami_sim_dev_open(tatami_device *dev, const char *opts) {
   sim_dev *d = calloc(1, sizeof *d);
   if (!d) return TATAMI_ENOMEM;
   d->sim = tatami_sim_create(o.profile);
+  d->max_wait = strcmp(o.profile, "icebreaker-fp") ? SIM_MAX_WAIT_CYCLES : SIM_MAX_WAIT_CYCLES_SERIAL;
   if (!d->sim) {
     sim_free(d);
     tatami_set_open_error("sim: cannot create a \"%s\" tile (out of memory)", o.profile);

@@ -345,6 +345,14 @@ static void test_deferred(void **state) {
   assert_int_equal(tatami_sync(dev), 0);
   assert_int_equal(tatami_get_counters(dev, &c1), 0);
   assert_true(c1.tx_frames >= c0.tx_frames + 2);   /* READ X, WRITE Z (and the counters) */
+  /* and their operand bytes: X read, Z written (z and x are the same shape) */
+  uint64_t zb = (uint64_t)z.rows * z.cols * tatami_dtype_size(z.dtype);
+  uint64_t xb = (uint64_t)x.rows * x.cols * tatami_dtype_size(x.dtype);
+  assert_int_equal(c1.vec_emu_read_bytes - c0.vec_emu_read_bytes, xb);
+  assert_int_equal(c1.vec_emu_write_bytes - c0.vec_emu_write_bytes, zb);
+  assert_int_equal(tatami_clear_counters(dev), 0);
+  assert_int_equal(tatami_get_counters(dev, &c1), 0);
+  assert_true(c1.vec_emu_read_bytes == 0 && c1.vec_emu_write_bytes == 0);
 
   /* flags: the emulated ops' ORed in; clear_flags clears them */
   float nan = NAN;
