@@ -200,14 +200,19 @@ board-check-variants:
 	@rc=0; for b in $(BOARD_VARIANTS); do \
 	  $(MAKE) --no-print-directory BUILD=$(BUILD) check-$$b || rc=1; done; exit $$rc
 
-# -Wall lint of the board tops (RTL + board files, with the dev overrides); cells_sim.v's
+# -Wall lint of the board tops and the variants (RTL + board files, with the dev overrides); cells_sim.v's
 # warnings are off for that file only (boards/common/cells_sim.vlt).
 board-lint: $(ICE40_CELLS_SIM) | deps
 	@rc=0; $(foreach b,$(BOARDS),echo "lint $(b)_top $(BOARD_DEV_PARAMS_$(b))"; \
 	  $(VERILATOR) --lint-only -Wall --timescale 1ps/1ps \
 	  -DTATAMI_ICE40 -DNO_ICE40_DEFAULT_ASSIGNMENTS -I$(RTL_DIR) --top-module $(b)_top \
 	  $(BOARD_DEV_PARAMS_$(b)) boards/common/cells_sim.vlt $(RTL_SRCS) $(BOARD_COMMON_SRCS) \
-	  boards/$(b)/$(b)_top.sv boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM) || rc=1;) exit $$rc
+	  boards/$(b)/$(b)_top.sv boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM) || rc=1;) \
+	$(foreach v,$(BOARD_VARIANTS),echo "lint $(v) ($(call board_top,$(v))_top $(BOARD_VARIANT_PARAMS_$(v)))"; \
+	  $(VERILATOR) --lint-only -Wall --timescale 1ps/1ps \
+	  -DTATAMI_ICE40 -DNO_ICE40_DEFAULT_ASSIGNMENTS -I$(RTL_DIR) --top-module $(call board_top,$(v))_top \
+	  $(foreach p,$(BOARD_VARIANT_PARAMS_$(v)),-G$(p)) boards/common/cells_sim.vlt $(RTL_SRCS) $(BOARD_COMMON_SRCS) \
+	  boards/$(call board_top,$(v))/$(call board_top,$(v))_top.sv boards/common/sb_pll40_pad_sim.v $(ICE40_CELLS_SIM) || rc=1;) exit $$rc
 
 # The UART PHY on the board top, RTL and gate level: icebreaker_top with LOOPBACK=1 (an
 # echo, no tile) at the board's clock and baud, verilated from BOARD_SIM_SRCS_icebreaker and
