@@ -44,6 +44,8 @@ static int vec_emulated(const tatami_device *dev) {
   return dev->info.version >= 0x0101 && !(dev->info.dtypes & TATAMI_FEAT_VEC);
 }
 
+/* The backends' read and write split a transfer into READ/WRITE commands of
+ * at most max_data bytes themselves. */
 static int emu_read(tatami_device *dev, uint64_t addr, void *dst, size_t n) {
   BACKEND_CALL(dev, "vec (emulated on the host): reading an operand",
                dev->ops->read(dev, addr, dst, n));
@@ -53,18 +55,12 @@ static int emu_write(tatami_device *dev, uint64_t addr, const void *src, size_t 
                dev->ops->write(dev, addr, src, n));
 }
 
-/* Move [addr, addr + n) between the device and buf, at most max_data bytes
- * a command (the READ/WRITE commands' limit). */
+/* Move [addr, addr + n) between the device and buf, counted for
+ * tatami_counters. */
 static int emu_xfer(tatami_device *dev, int write, uint64_t addr, uint8_t *buf, uint64_t n) {
-  uint64_t max = dev->info.max_data ? dev->info.max_data : 1024;
-  for (uint64_t off = 0; off < n;) {
-    size_t c = (size_t)(n - off < max ? n - off : max);
-    int rc = write ? emu_write(dev, addr + off, buf + off, c) : emu_read(dev, addr + off, buf + off, c);
-    if (rc) return rc;
-    *(write ? &dev->vec_emu_write : &dev->vec_emu_read) += c;
-    off += c;
-  }
-  return 0;
+  int rc = write ? emu_write(dev, addr, buf, (size_t)n) : emu_read(dev, addr, buf, (size_t)n);
+  if (rc == 0) *(write ? &dev->vec_emu_write : &dev->vec_emu_read) += n;
+  return rc;
 }
 
 /* An operand's bytes between the device and its image img (img[0] is the
@@ -73,8 +69,7 @@ static int emu_xfer(tatami_device *dev, int write, uint64_t addr, uint8_t *buf, 
  * gaps are small (fewer commands), else row by row. */
 static int emu_operand_io(tatami_device *dev, int write, const tatami_ref_vec *v,
                           const tatami_ref_vec_operand *o, uint8_t *img) {
-  uint64_t es = o->dtype == 4 ? 4 : o->dtype == 1 ? 2 : 1;
-  uint64_t row = es * v->n, stride = es * o->ld;
+  uint64_t row = (uint64_t)o->esize * v->n, stride = (uint64_t)o->esize * o->ld;
   if (o->rows == 1 || stride == row || (!write && stride - row < 32))
     return emu_xfer(dev, write, o->addr, img, o->len);
   for (uint32_t i = 0; i < o->rows; i++) {

@@ -394,7 +394,8 @@ static uint8_t vec_check(const uint8_t *p, size_t len, uint64_t sram_bytes, cons
   for (int i = 0; i < 4; i++) {
     if (!(used & BIT(i))) continue;
     o[i].rows = (row & BIT(i)) ? 1 : m;
-    o[i].len = extent(o[i].rows, n, o[i].rows == 1 ? n : o[i].ld, elem_size(o[i].dtype, 1));
+    o[i].esize = elem_size(o[i].dtype, 1);
+    o[i].len = extent(o[i].rows, n, o[i].rows == 1 ? n : o[i].ld, o[i].esize);
     if (o[i].addr + o[i].len > sram_bytes) return TATAMI_REF_ADDR_RANGE;
   }
 
@@ -429,7 +430,7 @@ void tatami_ref_vec_exec(const tatami_ref_vec *v, uint8_t *const mem[4], tatami_
   uint32_t m = v->m, n = v->n, s0 = v->s[0], s1 = v->s[1], s2 = v->s[2];
   tatami_num_round mode = v->sr ? TATAMI_NUM_SR : TATAMI_NUM_RNE;
   /* mem[slot] holds the slot's first byte: element (i, j) is at its offset. */
-#define AT(slot, i, j) (mem[slot] + elem_size(o[slot].dtype, 1) * ((uint64_t)(i) * o[slot].ld + (j)))
+#define AT(slot, i, j) (mem[slot] + o[slot].esize * ((uint64_t)(i) * o[slot].ld + (j)))
 #define LOAD(slot, i, j) load_at(AT(slot, i, j), o[slot].dtype, o[slot].bias)
 #define STORE(slot, i, j, val) store_at(nc, AT(slot, i, j), o[slot].dtype, o[slot].bias, (val), mode)
 

@@ -129,6 +129,7 @@ uint32_t tatami_ref_rng_state(const tatami_ref *ref);
 typedef struct tatami_ref_vec_operand {
   uint64_t addr, len;      /* resolved byte address, bytes spanned */
   uint32_t ld, rows;       /* rows: m, or 1 for a 1 x n operand */
+  uint32_t esize;          /* element bytes of dtype */
   uint8_t dtype, bias;
   uint8_t read, written;   /* what the op does with the slot (both 0: unused) */
 } tatami_ref_vec_operand;
